@@ -1,0 +1,7 @@
+"""sknetviz: scikit-learn-compatible neural networks on a NumPy core, made to be looked at."""
+
+from ._mlp import MLPVisualClassifier
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["MLPVisualClassifier", "__version__"]

@@ -1,0 +1,489 @@
+"""BaseNetClassifier: the scikit-learn glue shared by sknetviz's classifiers.
+
+Parameter constraints, input validation, label encoding, fit / partial_fit /
+predict and the fitted attributes live here; each estimator only says how to
+build its network from its parameters (``_build_network``).
+"""
+
+import copy
+import math
+import warnings
+from abc import abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ._training import (
+    ConvergenceMonitor,
+    History,
+    Objective,
+    TrainingState,
+    Validation,
+    VerbosePrinter,
+    run_epochs,
+    run_lbfgs,
+)
+from .nn import INITIALIZERS, SGD, Adam, default_initializer
+
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def _has_stochastic_solver(estimator):
+    if estimator.solver not in _STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers. "
+            f"{estimator.solver} is not stochastic."
+        )
+    return True
+
+
+class BaseNetClassifier(ClassifierMixin, BaseEstimator):
+    """Base class of sknetviz's classifiers; not for direct use.
+
+    Subclasses define ``__init__`` (storing their parameters) and
+    ``_build_network(n_features, n_outputs, init)`` returning an uninitialised
+    :class:`~sknetviz.nn.Sequential` that ends in the output logits.
+    """
+
+    _parameter_constraints: dict = {
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "init": [StrOptions({"auto", *INITIALIZERS})],
+    }
+
+    @abstractmethod
+    def _build_network(self, n_features, n_outputs, init):
+        """Return the uninitialised network for this estimator's parameters."""
+
+    @abstractmethod
+    def _hidden_activation(self):
+        """Name of the hidden activation, which picks the 'auto' initializer."""
+
+    def _dropout_rates(self, n_hidden):
+        """One dropout rate per hidden layer, validated."""
+        rates = np.atleast_1d(np.asarray(self.dropout, dtype=float))
+        if rates.ndim != 1 or (rates.size != 1 and rates.size != n_hidden):
+            raise ValueError(
+                f"dropout must be a float or one rate per hidden layer ({n_hidden}), "
+                f"got {self.dropout!r}."
+            )
+        if np.any(rates < 0) or np.any(rates >= 1):
+            raise ValueError(f"Each dropout rate must be in [0, 1), got {self.dropout!r}.")
+        return np.broadcast_to(rates, (n_hidden,)).tolist()
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data. float32 input trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    @available_if(_has_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            Every class across all calls. Required on the first call; ``y``
+            need not contain them all.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True, classes=classes)
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        # A failed call leaves the estimator as it was: no half-fitted model.
+        before = self.__dict__.copy()
+        try:
+            return self._fit_unsafe(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        first_pass = not hasattr(self, "network_") or (not self.warm_start and not incremental)
+        if incremental and _check_partial_fit_first_call(self, classes):
+            self._label_binarizer = LabelBinarizer()
+            self._label_binarizer.fit(y if type_of_target(y).startswith("multilabel") else classes)
+        X, Y, y = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            if not sample_weight.sum() > 0:
+                raise ValueError("sample_weight must not be all zero: nothing to fit.")
+
+        if first_pass:
+            self._rng = self._make_rng()
+            self._initialize(X, Y)
+        else:
+            # Train on copies so that an error leaves the previous model intact.
+            self._state, self._monitor, self._rng = copy.deepcopy(
+                (self._state, self._monitor, self._rng)
+            )
+            if not incremental:
+                self._rng = self._make_rng()
+                self._state.network.reseed(self._rng)
+        state = self._state
+        state.objective.alpha = float(self.alpha)
+        if self._monitor.early_stopping != self.early_stopping:
+            self._monitor = self._new_monitor()
+
+        X_train, Y_train, sw_train, hooks = self._prepare_split_and_hooks(
+            X, Y, y, sample_weight
+        )
+        if self.solver == "lbfgs":
+            self._run_lbfgs(X_train, Y_train, sw_train, hooks)
+        else:
+            if not incremental or state.optimizer is None:
+                state.optimizer = self._make_optimizer(state.network.params)
+            run_epochs(
+                state,
+                X_train,
+                Y_train,
+                n_epochs=1 if incremental else self.max_iter,
+                batch_size=self._batch_size(X_train.shape[0]),
+                shuffle=self.shuffle,
+                rng=self._rng,
+                sample_weight=sw_train,
+                hooks=hooks,
+            )
+            if not incremental and not state.stop and state.epochs_this_call == self.max_iter:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        self._set_fitted_attributes()
+        return self
+
+    def _make_rng(self):
+        """A Generator decided by random_state alone; never the global one."""
+        if self.random_state is None:
+            return np.random.default_rng()
+        seed_source = check_random_state(self.random_state)
+        return np.random.default_rng(seed_source.randint(np.iinfo(np.int32).max, size=4))
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if sp.issparse(X):
+            X = X.tocsr()  # batches are rows
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer()
+            self._label_binarizer.fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
+            classes = unique_labels(y)
+            if self.warm_start and not incremental:
+                if set(classes) != set(self.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where `y` has the same classes "
+                        f"as in the previous call to fit. Previously got {self.classes_}, "
+                        f"`y` has {classes}."
+                    )
+            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+                raise ValueError(
+                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                    f"{self.classes_}. 'y' has {classes}."
+                )
+        Y = self._label_binarizer.transform(y).astype(X.dtype)
+        return X, Y, y
+
+    def _initialize(self, X, Y):
+        n_outputs = Y.shape[1]
+        if self._label_binarizer.y_type_ == "multiclass":
+            out_activation = "softmax"
+        else:
+            out_activation = "logistic"
+        init = default_initializer(self._hidden_activation()) if self.init == "auto" else self.init
+        network = self._build_network(X.shape[1], n_outputs, init)
+        network.initialize((X.shape[1],), self._rng, X.dtype)
+        self._state = TrainingState(network, Objective(network, out_activation, self.alpha), None)
+        self._monitor = self._new_monitor()
+
+    def _new_monitor(self):
+        return ConvergenceMonitor(
+            early_stopping=self.early_stopping,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            verbose=self.verbose,
+        )
+
+    def _prepare_split_and_hooks(self, X, Y, y, sample_weight):
+        hooks = []
+        X_train, Y_train, sw_train = X, Y, sample_weight
+        if self.early_stopping and self.solver in _STOCHASTIC_SOLVERS:
+            X_train, X_val, Y_train, Y_val, sw_train, sw_val = self._validation_split(
+                X, Y, y, sample_weight
+            )
+            hooks.append(Validation(X_val, Y_val, sw_val))
+        hooks.append(History())
+        if self.verbose:
+            hooks.append(VerbosePrinter(None if self.solver == "lbfgs" else self.max_iter))
+        if self.solver in _STOCHASTIC_SOLVERS:
+            self._monitor.tol = self.tol
+            self._monitor.n_iter_no_change = self.n_iter_no_change
+            self._monitor.verbose = self.verbose
+            hooks.append(self._monitor)
+        return X_train, Y_train, sw_train, hooks
+
+    def _validation_split(self, X, Y, y, sample_weight):
+        n_samples = X.shape[0]
+        n_val = math.ceil(self.validation_fraction * n_samples)
+        if n_val < 2 or n_samples - n_val < 1:
+            raise ValueError(
+                f"The validation set is too small: validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples gives {n_val} "
+                "validation samples; early stopping needs at least 2, and at least one "
+                "to train on. Increase validation_fraction or the size of your dataset."
+            )
+        stratify = y if self._state.objective.out_activation == "softmax" or Y.shape[1] == 1 else None
+        arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=n_val,
+                random_state=int(self._rng.integers(np.iinfo(np.int32).max)),
+                stratify=stratify,
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"Cannot make the stratified early-stopping split of {n_samples} samples "
+                f"with validation_fraction={self.validation_fraction}: {error} "
+                "Increase validation_fraction or the size of your dataset."
+            ) from error
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)
+        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. "
+                "It is going to be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _make_optimizer(self, params):
+        if self.solver == "sgd":
+            return SGD(
+                params,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+        return Adam(params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+
+    def _run_lbfgs(self, X, Y, sample_weight, hooks):
+        result = run_lbfgs(
+            self._state,
+            X,
+            Y,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            sample_weight=sample_weight,
+            hooks=hooks,
+        )
+        if result.status != 0:
+            message = result.message
+            if isinstance(message, bytes):
+                message = message.decode("latin1")
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iteration(s) "
+                f"(status={result.status}):\n{message}\n\nIncrease the number of "
+                "iterations to improve the convergence (max_iter="
+                f"{self.max_iter}) or scale the data.",
+                ConvergenceWarning,
+            )
+        self._state.record = {}
+        self._lbfgs_iterations = min(result.nit, self.max_iter)
+        self._lbfgs_loss = float(result.fun)
+
+    def _set_fitted_attributes(self):
+        state, monitor = self._state, self._monitor
+        network = state.network
+        dense = [layer for layer in network.layers if layer.params]
+        self.network_ = network
+        self.coefs_ = [layer.params[0] for layer in dense]
+        self.intercepts_ = [layer.params[1] for layer in dense]
+        self.n_layers_ = len(dense) + 1
+        self.n_outputs_ = dense[-1].params[1].shape[0]
+        self.out_activation_ = state.objective.out_activation
+        self.history_ = state.history
+        self.loss_curve_ = [record["loss"] for record in state.history]
+        self.t_ = state.n_samples_seen
+        if self.solver == "lbfgs":
+            self.n_iter_ = self._lbfgs_iterations
+            self.loss_ = self._lbfgs_loss
+            self.best_loss_ = min(self.loss_curve_, default=self.loss_)
+            self.validation_scores_ = self.best_validation_score_ = None
+            self.validation_loss_curve_ = None
+            return
+        self.n_iter_ = state.epochs_this_call
+        self.loss_ = self.loss_curve_[-1]
+        self.best_loss_ = monitor.best_loss
+        self.validation_scores_ = monitor.validation_scores
+        self.best_validation_score_ = monitor.best_validation_score
+        self.validation_loss_curve_ = (
+            [record["val_loss"] for record in state.history if "val_loss" in record]
+            if self.early_stopping
+            else None
+        )
+
+    # -------------------------------------------------------------- predict
+
+    def _forward_proba(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+        )
+        return self._state.objective.predict_proba(X)
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y_prob : ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``.
+        """
+        P = self._forward_proba(X)
+        if self.n_outputs_ == 1:
+            P = P.ravel()
+            return np.column_stack([1 - P, P])
+        return P
+
+    def predict_log_proba(self, X):
+        """Log of probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_y_prob : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        P = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(P, out=P)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes (an indicator matrix for multilabel targets).
+        """
+        P = self._forward_proba(X)
+        if self.n_outputs_ == 1:
+            P = P.ravel()
+        return self._label_binarizer.inverse_transform(P)
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "network_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        return tags

@@ -1,0 +1,227 @@
+"""MLPVisualClassifier: scikit-learn's MLPClassifier on sknetviz's core, with dropout,
+initializers, a per-epoch history and training hooks."""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseNetClassifier
+from .nn import Activation, Dense, Dropout, Sequential
+
+
+class MLPVisualClassifier(BaseNetClassifier):
+    """Multi-layer perceptron classifier that records what it learns.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
+    the same parameters, defaults, fitted attributes and conventions, trained by
+    sknetviz's NumPy backprop core. On top of those it has ``dropout``,
+    ``init`` (Xavier or He initialisation) and a per-epoch ``history_`` that
+    sknetviz's displays read.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer.
+    activation : {'identity', 'logistic', 'sigmoid', 'tanh', 'relu', \
+            'leaky_relu'}, default='relu'
+        Activation of the hidden layers. 'sigmoid' is 'logistic'.
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The weight optimizer: L-BFGS on the full batch, minibatch SGD with
+        momentum, or Adam.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty ``0.5 * alpha * ||W||^2 / n`` per batch of
+        ``n`` samples (the sum of their weights). Intercepts are not penalised.
+    batch_size : int or 'auto', default='auto'
+        Minibatch size of the stochastic solvers; 'auto' is ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule of the 'sgd' solver, as in MLPClassifier.
+    learning_rate_init : float, default=0.001
+        Initial learning rate of 'sgd' and 'adam'.
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (L-BFGS).
+    shuffle : bool, default=True
+        Whether to shuffle the samples each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Decides the initialisation, the shuffling, the early-stopping split and
+        the dropout masks, and nothing else does: the same int gives the same
+        model bit for bit. The global numpy generator is never used.
+    tol : float, default=1e-4
+        Tolerance on the loss (or validation score) improvement.
+    verbose : bool, default=False
+        Print one line per epoch: epoch, loss, validation figures and seconds.
+    warm_start : bool, default=False
+        Reuse the previous solution as initialisation on the next ``fit``.
+    momentum : float, default=0.9
+        Momentum of 'sgd'.
+    nesterovs_momentum : bool, default=True
+        Whether 'sgd' uses Nesterov's momentum.
+    early_stopping : bool, default=False
+        Hold out a stratified ``validation_fraction`` of the data, stop when its
+        accuracy has not improved by ``tol`` for ``n_iter_no_change`` epochs and
+        keep the best weights.
+    validation_fraction : float, default=0.1
+        Fraction of the data held out for early stopping.
+    beta_1 : float, default=0.9
+        Decay of Adam's first-moment estimates.
+    beta_2 : float, default=0.999
+        Decay of Adam's second-moment estimates.
+    epsilon : float, default=1e-8
+        Adam's numerical-stability term.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of 'lbfgs'.
+    dropout : float or array-like of shape (n_layers - 2,), default=0.0
+        Inverted-dropout rate after each hidden layer (one float for all, or
+        one per layer), each in [0, 1). Dropout is off at inference.
+    init : {'auto', 'xavier_uniform', 'xavier_normal', 'he_uniform', \
+            'he_normal'}, default='auto'
+        Weight initializer; 'auto' is 'he_uniform' for 'relu' and 'leaky_relu'
+        and 'xavier_uniform' otherwise. Biases start at zero.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    loss_ : float
+        The loss at the end of the last epoch, with the L2 term.
+    best_loss_ : float or None
+        The smallest training loss reached; None with early stopping.
+    loss_curve_ : list of float
+        The loss of each epoch, over every call to fit and partial_fit.
+    validation_scores_ : list of float or None
+        Validation accuracy of each epoch with early stopping, else None.
+    validation_loss_curve_ : list of float or None
+        Validation loss (without the L2 term) of each epoch with early
+        stopping, else None.
+    best_validation_score_ : float or None
+        The best validation accuracy with early stopping, else None.
+    t_ : int
+        Number of training samples seen by the solver.
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        Weight matrices, input side first. They are the network's own arrays:
+        changing them in place changes the model.
+    intercepts_ : list of ndarray of shape (fan_out,)
+        Bias vectors, input side first.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string feature names.
+    n_iter_ : int
+        Number of epochs (iterations for 'lbfgs') run by the last call.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of outputs.
+    out_activation_ : str
+        Output activation: 'softmax' or 'logistic'.
+    history_ : list of dict
+        One record per epoch with 'epoch', 'loss', 'learning_rate',
+        'grad_norms' (one float per weight layer, input side first, the mean
+        over the epoch's batches), 'seconds', and 'val_loss' and 'val_score'
+        with early stopping.
+    network_ : sknetviz.nn.Sequential
+        The trained network, ending in the output logits.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : The estimator this one mirrors.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from sknetviz import MLPVisualClassifier
+    >>> X, y = make_moons(n_samples=200, noise=0.1, random_state=0)
+    >>> clf = MLPVisualClassifier(hidden_layer_sizes=(16, 16), max_iter=300,
+    ...                           dropout=0.1, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    >>> sorted(clf.history_[-1])
+    ['epoch', 'grad_norms', 'learning_rate', 'loss', 'seconds']
+    """
+
+    _parameter_constraints: dict = {
+        **BaseNetClassifier._parameter_constraints,
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [
+            StrOptions({"identity", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"})
+        ],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        init="auto",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.init = init
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(size <= 0 for size in sizes):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return [int(size) for size in sizes]
+
+    def _hidden_activation(self):
+        return self.activation
+
+    def _build_network(self, n_features, n_outputs, init):
+        sizes = self._hidden_layer_sizes()
+        rates = self._dropout_rates(len(sizes))
+        layers = []
+        for size, rate in zip(sizes, rates):
+            layers += [Dense(size, init=init), Activation(self.activation)]
+            if rate > 0:
+                layers.append(Dropout(rate))
+        layers.append(Dense(n_outputs, init=init))
+        return Sequential(layers)

@@ -1,0 +1,30 @@
+"""The NumPy backprop core: layers, activations, losses, initializers, optimizers.
+
+This package imports only numpy and scipy; it knows nothing of scikit-learn
+or matplotlib.
+"""
+
+from .activations import ACTIVATIONS, get_activation
+from .initializers import INITIALIZERS, default_initializer
+from .layers import Activation, Dense, Dropout, Flatten, Layer
+from .losses import LOSSES, OUTPUT_LOSS
+from .network import Sequential
+from .optimizers import SGD, Adam, minimize_lbfgs
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "OUTPUT_LOSS",
+    "SGD",
+    "Activation",
+    "Adam",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Layer",
+    "Sequential",
+    "default_initializer",
+    "get_activation",
+    "minimize_lbfgs",
+]

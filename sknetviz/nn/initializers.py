@@ -1,0 +1,65 @@
+"""Weight initializers, registered once by name.
+
+Each is ``function(fan_in, fan_out, shape, rng, dtype)`` with ``rng`` a
+:class:`numpy.random.Generator`. Biases are not drawn: they start at zero.
+"""
+
+import numpy as np
+
+
+def xavier_uniform(fan_in, fan_out, shape, rng, dtype):
+    """Glorot & Bengio (2010): U(-b, b) with b = sqrt(6 / (fan_in + fan_out))."""
+    bound = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, shape).astype(dtype, copy=False)
+
+
+def xavier_normal(fan_in, fan_out, shape, rng, dtype):
+    """Glorot & Bengio (2010): N(0, s^2) with s = sqrt(2 / (fan_in + fan_out))."""
+    std = np.sqrt(2.0 / (fan_in + fan_out))
+    return rng.normal(0.0, std, shape).astype(dtype, copy=False)
+
+
+def he_uniform(fan_in, fan_out, shape, rng, dtype):
+    """He et al. (2015): U(-b, b) with b = sqrt(6 / fan_in)."""
+    bound = np.sqrt(6.0 / fan_in)
+    return rng.uniform(-bound, bound, shape).astype(dtype, copy=False)
+
+
+def he_normal(fan_in, fan_out, shape, rng, dtype):
+    """He et al. (2015): N(0, s^2) with s = sqrt(2 / fan_in)."""
+    std = np.sqrt(2.0 / fan_in)
+    return rng.normal(0.0, std, shape).astype(dtype, copy=False)
+
+
+INITIALIZERS = {
+    "xavier_uniform": xavier_uniform,
+    "xavier_normal": xavier_normal,
+    "he_uniform": he_uniform,
+    "he_normal": he_normal,
+}
+"""dict: initializer name -> ``function(fan_in, fan_out, shape, rng, dtype)``."""
+
+
+def default_initializer(activation):
+    """Name the initializer that suits an activation.
+
+    He initialisation keeps the variance of rectifier layers; Xavier suits
+    the symmetric, saturating ones.
+
+    Parameters
+    ----------
+    activation : str
+        Name of the hidden activation.
+
+    Returns
+    -------
+    name : str
+        'he_uniform' for 'relu' and 'leaky_relu', 'xavier_uniform' otherwise.
+
+    Examples
+    --------
+    >>> from sknetviz.nn.initializers import default_initializer
+    >>> default_initializer("relu"), default_initializer("tanh")
+    ('he_uniform', 'xavier_uniform')
+    """
+    return "he_uniform" if activation in ("relu", "leaky_relu") else "xavier_uniform"

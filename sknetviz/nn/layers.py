@@ -1,0 +1,236 @@
+"""Layers: the Layer protocol and the Dense, Activation, Dropout and Flatten layers.
+
+A layer caches in ``forward`` what its ``backward`` needs, fills ``grads``
+(parallel to ``params``) in ``backward`` and returns the gradient with respect
+to its input. Parameters are updated in place by the optimizers, so any view
+of them (an estimator's ``coefs_``) always shows the live weights.
+"""
+
+import numpy as np
+
+from .activations import get_activation
+from .initializers import INITIALIZERS
+
+
+class Layer:
+    """Base class of all layers; a parameter-free identity by default.
+
+    Attributes
+    ----------
+    params : list of ndarray
+        Trainable arrays, empty for parameter-free layers.
+    grads : list of ndarray
+        Gradients of the loss with respect to ``params``, written by ``backward``.
+    """
+
+    params = ()
+    grads = ()
+
+    def initialize(self, input_shape, rng, dtype):
+        """Allocate parameters for inputs of ``input_shape`` (without the sample axis).
+
+        Returns the output shape, also without the sample axis.
+        """
+        return tuple(input_shape)
+
+    def forward(self, X, training=False):
+        """Compute the layer's output, caching what ``backward`` needs when training."""
+        return X
+
+    def backward(self, delta):
+        """Fill ``grads`` from ``delta`` (dLoss/dOutput) and return dLoss/dInput."""
+        return delta
+
+
+class Dense(Layer):
+    """Fully connected layer: ``Z = X @ W + b``.
+
+    Parameters
+    ----------
+    units : int
+        Number of output units.
+    init : str, default='xavier_uniform'
+        Name of the initializer of ``W`` in
+        :data:`sknetviz.nn.initializers.INITIALIZERS`. ``b`` starts at zero.
+
+    Attributes
+    ----------
+    W : ndarray of shape (fan_in, units)
+        Weights.
+    b : ndarray of shape (units,)
+        Biases.
+    propagate_delta : bool
+        Whether ``backward`` computes the gradient with respect to the input.
+        :class:`~sknetviz.nn.network.Sequential` turns it off for the first
+        layer, whose input is the data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.layers import Dense
+    >>> layer = Dense(3)
+    >>> layer.initialize((2,), np.random.default_rng(0), np.float64)
+    (3,)
+    >>> layer.forward(np.ones((4, 2))).shape
+    (4, 3)
+    """
+
+    def __init__(self, units, init="xavier_uniform"):
+        self.units = units
+        self.init = init
+        self.propagate_delta = True
+
+    def initialize(self, input_shape, rng, dtype):
+        (fan_in,) = input_shape
+        self.W = INITIALIZERS[self.init](
+            fan_in, self.units, (fan_in, self.units), rng, dtype
+        )
+        self.b = np.zeros(self.units, dtype=dtype)
+        self.params = [self.W, self.b]
+        self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
+        return (self.units,)
+
+    def forward(self, X, training=False):
+        if training:
+            self._X = X
+        Z = X @ self.W
+        Z += self.b
+        return Z
+
+    def backward(self, delta):
+        X, self._X = self._X, None
+        if isinstance(X, np.ndarray):
+            np.matmul(X.T, delta, out=self.grads[0])
+        else:  # a sparse batch: its product is a new array
+            self.grads[0][...] = X.T @ delta
+        np.sum(delta, axis=0, out=self.grads[1])
+        if self.propagate_delta:
+            return delta @ self.W.T
+        return None
+
+
+class Activation(Layer):
+    """Element-wise (or, for softmax, row-wise) activation.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`sknetviz.nn.activations.ACTIVATIONS`.
+
+    Attributes
+    ----------
+    inplace : bool
+        Whether ``forward`` overwrites its input. ``Sequential`` turns it on
+        where the layer before makes a fresh array (a layer with parameters),
+        which saves a copy of every hidden activation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.layers import Activation
+    >>> Activation("relu").forward(np.array([[-2.0, 3.0]]))
+    array([[0., 3.]])
+    """
+
+    def __init__(self, name):
+        self.name = name
+        self.function, self.derivative = get_activation(name)
+        self.inplace = False
+
+    def forward(self, X, training=False):
+        A = self.function(X, out=X if self.inplace else None)
+        if training:
+            self._A = A
+        return A
+
+    def backward(self, delta):
+        A, self._A = self._A, None
+        return self.derivative(A, delta, out=delta)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["function"], state["derivative"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.function, self.derivative = get_activation(self.name)
+
+
+class Dropout(Layer):
+    """Inverted dropout.
+
+    At training time each unit is zeroed with probability ``rate`` and the
+    survivors are scaled by ``1 / (1 - rate)``, so nothing changes at
+    inference, where the layer is the identity.
+
+    Parameters
+    ----------
+    rate : float
+        Probability of dropping a unit, ``0 <= rate < 1``.
+
+    Attributes
+    ----------
+    rng : numpy.random.Generator
+        Source of the masks, set by ``initialize`` (the estimator's own
+        generator, so the seed alone decides the masks).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.layers import Dropout
+    >>> layer = Dropout(0.5)
+    >>> layer.initialize((4,), np.random.default_rng(0), np.float64)
+    (4,)
+    >>> X = np.ones((2, 4))
+    >>> np.array_equal(layer.forward(X, training=False), X)
+    True
+    >>> sorted(np.unique(layer.forward(X, training=True)))
+    [np.float64(0.0), np.float64(2.0)]
+    """
+
+    def __init__(self, rate):
+        if not 0 <= rate < 1:
+            raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}.")
+        self.rate = rate
+
+    def initialize(self, input_shape, rng, dtype):
+        self.rng = rng
+        return tuple(input_shape)
+
+    def forward(self, X, training=False):
+        if not training or self.rate == 0:
+            return X
+        keep = self.rng.random(X.shape, dtype=X.dtype) >= self.rate
+        self._mask = np.multiply(keep, 1.0 / (1.0 - self.rate), dtype=X.dtype)
+        # Not in place: the activation below keeps X to compute its derivative.
+        return X * self._mask
+
+    def backward(self, delta):
+        if self.rate == 0:
+            return delta
+        mask, self._mask = self._mask, None
+        delta *= mask
+        return delta
+
+
+class Flatten(Layer):
+    """Reshape each sample to a vector.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.layers import Flatten
+    >>> Flatten().forward(np.zeros((5, 2, 3, 3))).shape
+    (5, 18)
+    """
+
+    def initialize(self, input_shape, rng, dtype):
+        self._input_shape = tuple(input_shape)
+        return (int(np.prod(input_shape)),)
+
+    def forward(self, X, training=False):
+        return X.reshape(X.shape[0], -1)
+
+    def backward(self, delta):
+        return delta.reshape((delta.shape[0], *self._input_shape))

@@ -1,0 +1,109 @@
+"""Sequential: a network that composes layers and exposes their parameters in order."""
+
+import numpy as np
+
+from .layers import Activation
+
+
+class Sequential:
+    """A stack of layers applied one after the other.
+
+    The network ends in the output layer's pre-activation (the logits); the
+    output activation and its loss are applied by the training loop, which
+    lets the pair use its simple canonical gradient.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The layers, input side first.
+
+    Attributes
+    ----------
+    params : list of ndarray
+        Every layer's parameters, input side first, each layer's in its own
+        order (for Dense: ``W`` then ``b``). Optimizers update them in place.
+    grads : list of ndarray
+        The gradients, parallel to ``params``.
+    weights : list of ndarray
+        The parameters that the L2 penalty applies to (weights, not biases).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn import Activation, Dense, Sequential
+    >>> net = Sequential([Dense(4), Activation("relu"), Dense(2)])
+    >>> net.initialize((3,), np.random.default_rng(0), np.float64)
+    (2,)
+    >>> [p.shape for p in net.params]
+    [(3, 4), (4,), (4, 2), (2,)]
+    >>> net.forward(np.ones((5, 3))).shape
+    (5, 2)
+    """
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    def initialize(self, input_shape, rng, dtype):
+        """Allocate every layer's parameters; return the output shape."""
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.initialize(shape, rng, dtype)
+        self._set_inplace_and_first_layer()
+        return shape
+
+    def _set_inplace_and_first_layer(self):
+        previous_has_params = False
+        first_with_params = True
+        for layer in self.layers:
+            if isinstance(layer, Activation):
+                layer.inplace = previous_has_params
+            if layer.params and hasattr(layer, "propagate_delta"):
+                # Nothing below the first layer with parameters needs a gradient.
+                layer.propagate_delta = not first_with_params
+                first_with_params = False
+            previous_has_params = bool(layer.params)
+
+    def reseed(self, rng):
+        """Point every layer that draws random numbers (Dropout) at ``rng``."""
+        for layer in self.layers:
+            if hasattr(layer, "rng"):
+                layer.rng = rng
+
+    @property
+    def params(self):
+        return [p for layer in self.layers for p in layer.params]
+
+    @property
+    def grads(self):
+        return [g for layer in self.layers for g in layer.grads]
+
+    @property
+    def weights(self):
+        return [layer.params[0] for layer in self.layers if layer.params]
+
+    @property
+    def weight_grads(self):
+        return [layer.grads[0] for layer in self.layers if layer.params]
+
+    def forward(self, X, training=False):
+        """Run ``X`` through every layer; return the last layer's output."""
+        for layer in self.layers:
+            X = layer.forward(X, training=training)
+        return X
+
+    def backward(self, delta):
+        """Backpropagate ``delta`` (dLoss/dOutput) and fill every layer's ``grads``."""
+        for layer in reversed(self.layers):
+            delta = layer.backward(delta)
+            if delta is None:
+                break
+        return delta
+
+    def squared_weight_norm(self):
+        """Sum of the squared weights, the quantity the L2 penalty scales."""
+        return float(sum(np.dot(w.ravel(), w.ravel()) for w in self.weights))
+
+    def add_l2_gradient(self, scale):
+        """Add ``scale * W`` to each weight gradient (the gradient of the L2 term)."""
+        for W, grad in zip(self.weights, self.weight_grads):
+            grad += scale * W

@@ -1,0 +1,230 @@
+"""Optimizers: SGD with momentum, Adam, and an L-BFGS driver, with sklearn's schedules.
+
+A stochastic optimizer is ``update_params(params, grads)``: it keeps state
+lists parallel to ``params`` and updates the parameter arrays in place,
+without temporaries the size of the network on the hot path. Learning-rate
+schedules ('constant', 'invscaling', 'adaptive') follow scikit-learn's
+``MLPClassifier``: ``iteration_ends`` and ``trigger_stopping`` are called by
+the training loop at the end of each epoch.
+"""
+
+import numpy as np
+import scipy.optimize
+
+
+class SGD:
+    """Stochastic gradient descent with (Nesterov) momentum.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameters, to size the velocities.
+    learning_rate_init : float, default=0.1
+    lr_schedule : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        'invscaling' sets ``learning_rate_init / (t + 1) ** power_t`` after each
+        epoch, ``t`` being the number of samples seen; 'adaptive' divides the
+        rate by 5 each time training stalls, and stops below 1e-6.
+    momentum : float, default=0.9
+    nesterov : bool, default=True
+    power_t : float, default=0.5
+
+    Attributes
+    ----------
+    learning_rate : float
+        The current learning rate.
+    velocities : list of ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.optimizers import SGD
+    >>> w = np.array([1.0, -2.0])
+    >>> SGD([w], learning_rate_init=0.5, momentum=0.0).update_params([w], [w.copy()])
+    >>> w
+    array([ 0.5, -1. ])
+    """
+
+    def __init__(
+        self,
+        params,
+        learning_rate_init=0.1,
+        lr_schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocities = [np.zeros_like(p) for p in params]
+        self._buffers = [np.empty_like(p) for p in params]
+
+    def update_params(self, params, grads):
+        """Take one step: ``v = momentum v - lr g``; ``p += v`` (or the Nesterov step)."""
+        lr, mu = float(self.learning_rate), float(self.momentum)
+        for param, grad, velocity, step in zip(
+            params, grads, self.velocities, self._buffers
+        ):
+            np.multiply(grad, lr, out=step)
+            velocity *= mu
+            velocity -= step
+            if self.nesterov:
+                # Nesterov: p += momentum * v_new - lr * g
+                param -= step
+                np.multiply(velocity, mu, out=step)
+                param += step
+            else:
+                param += velocity
+
+    def iteration_ends(self, time_step):
+        """Update the 'invscaling' rate after an epoch; ``time_step`` counts samples."""
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = float(self.learning_rate_init) / (
+                time_step + 1
+            ) ** self.power_t
+
+    def trigger_stopping(self, msg, verbose):
+        """Training has stalled: stop (True), or for 'adaptive' divide the rate by 5."""
+        if self.lr_schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + f" Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2014), with bias correction folded into the step size.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameters, to size the moment estimates.
+    learning_rate_init : float, default=0.001
+    beta_1 : float, default=0.9
+    beta_2 : float, default=0.999
+    epsilon : float, default=1e-8
+
+    Attributes
+    ----------
+    learning_rate : float
+        The base rate, ``learning_rate_init``; Adam has no schedule.
+    t : int
+        Number of steps taken.
+    ms, vs : list of ndarray
+        First and second moment estimates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.optimizers import Adam
+    >>> w = np.array([1.0, -2.0])
+    >>> Adam([w], learning_rate_init=0.1).update_params([w], [np.array([3.0, -3.0])])
+    >>> w.round(6)
+    array([ 0.9, -1.9])
+    """
+
+    def __init__(
+        self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+        self._buffers = [np.empty_like(p) for p in params]
+
+    def update_params(self, params, grads):
+        """Take one Adam step in place."""
+        self.t += 1
+        b1, b2 = float(self.beta_1), float(self.beta_2)
+        step_size = float(
+            self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        eps = float(self.epsilon)
+        for param, grad, m, v, buffer in zip(params, grads, self.ms, self.vs, self._buffers):
+            # m += (1 - b1) (g - m) is m = b1 m + (1 - b1) g without a temporary.
+            np.subtract(grad, m, out=buffer)
+            buffer *= 1 - b1
+            m += buffer
+            np.multiply(grad, grad, out=buffer)
+            buffer -= v
+            buffer *= 1 - b2
+            v += buffer
+            np.sqrt(v, out=buffer)
+            buffer += eps
+            np.divide(m, buffer, out=buffer)
+            buffer *= step_size
+            param -= buffer
+
+    def iteration_ends(self, time_step):
+        """Adam keeps its rate: nothing to do at the end of an epoch."""
+
+    def trigger_stopping(self, msg, verbose):
+        """Training has stalled: stop."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+def minimize_lbfgs(params, loss_and_grads, *, max_iter, max_fun, tol, callback=None):
+    """Minimise over ``params`` with scipy's L-BFGS-B, writing the result in place.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameters; they hold the solution on return.
+    loss_and_grads : callable
+        ``loss_and_grads()`` evaluates the loss at the current ``params`` and
+        returns ``(loss, grads)`` with ``grads`` parallel to ``params``.
+    max_iter, max_fun : int
+        Limits on iterations and on loss evaluations.
+    tol : float
+        Projected-gradient tolerance (scipy's ``gtol``).
+    callback : callable, default=None
+        Called with the current loss after each iteration.
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+        ``nit``, ``fun``, ``status`` and ``message`` describe the run.
+    """
+    sizes = [p.size for p in params]
+    offsets = np.cumsum([0] + sizes)
+
+    def unpack(theta):
+        for param, start, stop in zip(params, offsets[:-1], offsets[1:]):
+            param[...] = theta[start:stop].reshape(param.shape)
+
+    def fun(theta):
+        unpack(theta)
+        loss, grads = loss_and_grads()
+        return loss, np.concatenate([g.ravel() for g in grads]).astype(np.float64)
+
+    def on_iteration(intermediate_result):
+        if callback is not None:
+            callback(float(intermediate_result.fun))
+
+    theta0 = np.concatenate([p.ravel() for p in params]).astype(np.float64)
+    result = scipy.optimize.minimize(
+        fun,
+        theta0,
+        method="L-BFGS-B",
+        jac=True,
+        callback=on_iteration,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    unpack(result.x)
+    return result
