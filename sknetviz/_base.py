@@ -184,16 +184,17 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("sample_weight must not be all zero: nothing to fit.")
 
         if first_pass:
-            self._rng = self._make_rng()
-            self._initialize(X, Y)
+            self._rng, noise_rng, init_rng = self._make_rngs()
+            self._initialize(X, Y, init_rng)
+            self._state.network.reseed(noise_rng)
         else:
             # Train on copies so that an error leaves the previous model intact.
             self._state, self._monitor, self._rng = copy.deepcopy(
                 (self._state, self._monitor, self._rng)
             )
             if not incremental:
-                self._rng = self._make_rng()
-                self._state.network.reseed(self._rng)
+                self._rng, noise_rng, _ = self._make_rngs()
+                self._state.network.reseed(noise_rng)
         state = self._state
         state.objective.alpha = float(self.alpha)
         if self._monitor.early_stopping != self.early_stopping:
@@ -227,12 +228,19 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         self._set_fitted_attributes()
         return self
 
-    def _make_rng(self):
-        """A Generator decided by random_state alone; never the global one."""
+    def _make_rngs(self):
+        """Generators for (shuffling and splits, dropout noise, initialisation).
+
+        random_state alone decides them; the global generator is never used.
+        Separate streams keep each use independent of how much another draws:
+        the dropout masks do not depend on the number of samples shuffled.
+        """
         if self.random_state is None:
-            return np.random.default_rng()
-        seed_source = check_random_state(self.random_state)
-        return np.random.default_rng(seed_source.randint(np.iinfo(np.int32).max, size=4))
+            root = np.random.default_rng()
+        else:
+            seed_source = check_random_state(self.random_state)
+            root = np.random.default_rng(seed_source.randint(np.iinfo(np.int32).max, size=4))
+        return root.spawn(3)
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
@@ -270,7 +278,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         Y = self._label_binarizer.transform(y).astype(X.dtype)
         return X, Y, y
 
-    def _initialize(self, X, Y):
+    def _initialize(self, X, Y, rng):
         n_outputs = Y.shape[1]
         if self._label_binarizer.y_type_ == "multiclass":
             out_activation = "softmax"
@@ -278,7 +286,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             out_activation = "logistic"
         init = default_initializer(self._hidden_activation()) if self.init == "auto" else self.init
         network = self._build_network(X.shape[1], n_outputs, init)
-        network.initialize((X.shape[1],), self._rng, X.dtype)
+        network.initialize((X.shape[1],), rng, X.dtype)
         self._state = TrainingState(network, Objective(network, out_activation, self.alpha), None)
         self._monitor = self._new_monitor()
 

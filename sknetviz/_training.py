@@ -52,9 +52,9 @@ class Objective:
         """The unregularised loss of probabilities ``P`` against targets ``Y``."""
         return self._loss(Y, P, sample_weight)
 
-    def loss_and_gradients(self, X, Y, sample_weight=None):
+    def loss_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
         """Forward and backward on a batch; fills the network's grads, returns the loss."""
-        logits = self.network.forward(X, training=True)
+        logits = self.network.forward(X, training=True, sample_keys=sample_keys)
         P = self._output_function(logits, out=logits)
         loss = self._loss(Y, P, sample_weight)
         self.network.backward(self._output_delta(Y, P, sample_weight))
@@ -180,6 +180,7 @@ def run_epochs(
     n_samples = X.shape[0]
     network, objective, optimizer = state.network, state.objective, state.optimizer
     params, grads, weight_grads = network.params, network.grads, network.weight_grads
+    keys = network.sample_keys(X) if network.needs_sample_keys else None
     state.stop = False
     state.epochs_this_call = 0
     _call(hooks, "on_train_begin", state)
@@ -194,7 +195,8 @@ def run_epochs(
         for batch, size in _batches(n_samples, batch_size, order):
             X_batch = X[batch]
             sw_batch = None if sample_weight is None else sample_weight[batch]
-            batch_loss = objective.loss_and_gradients(X_batch, Y[batch], sw_batch)
+            keys_batch = None if keys is None else keys[batch]
+            batch_loss = objective.loss_and_gradients(X_batch, Y[batch], sw_batch, keys_batch)
             if not math.isfinite(batch_loss):
                 raise _diverged(state, f"the loss became {batch_loss}")
             optimizer.update_params(params, grads)

@@ -9,6 +9,7 @@ of them (an estimator's ``coefs_``) always shows the live weights.
 import numpy as np
 
 from .activations import get_activation
+from ._noise import keyed_keep_mask, sample_keys
 from .initializers import INITIALIZERS
 
 
@@ -169,11 +170,19 @@ class Dropout(Layer):
     rate : float
         Probability of dropping a unit, ``0 <= rate < 1``.
 
+    Masks are keyed by sample: each step draws a key from ``rng``, and a
+    unit's fate is a hash of that key, the unit and the sample's content, so
+    a sample weighted k drops exactly as k copies of it would.
+
     Attributes
     ----------
     rng : numpy.random.Generator
-        Source of the masks, set by ``initialize`` (the estimator's own
+        Source of the step keys, set by ``initialize`` (the estimator's own
         generator, so the seed alone decides the masks).
+    sample_keys : ndarray of uint64 or None
+        Keys of the current batch's samples, set by ``Sequential`` before a
+        training forward pass from the network's input; without them the layer
+        keys samples by its own input.
 
     Examples
     --------
@@ -193,15 +202,21 @@ class Dropout(Layer):
         if not 0 <= rate < 1:
             raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}.")
         self.rate = rate
+        self.sample_keys = None
 
     def initialize(self, input_shape, rng, dtype):
         self.rng = rng
         return tuple(input_shape)
 
     def forward(self, X, training=False):
+        keys, self.sample_keys = self.sample_keys, None
         if not training or self.rate == 0:
             return X
-        keep = self.rng.random(X.shape, dtype=X.dtype) >= self.rate
+        if keys is None:
+            keys = sample_keys(X)
+        step_key = int(self.rng.integers(np.iinfo(np.int64).max))
+        n_units = int(np.prod(X.shape[1:]))
+        keep = keyed_keep_mask(keys, n_units, step_key, self.rate).reshape(X.shape)
         self._mask = np.multiply(keep, 1.0 / (1.0 - self.rate), dtype=X.dtype)
         # Not in place: the activation below keeps X to compute its derivative.
         return X * self._mask

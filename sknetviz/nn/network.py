@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._noise import sample_keys
 from .layers import Activation
 
 
@@ -85,8 +86,27 @@ class Sequential:
     def weight_grads(self):
         return [layer.grads[0] for layer in self.layers if layer.params]
 
-    def forward(self, X, training=False):
-        """Run ``X`` through every layer; return the last layer's output."""
+    @property
+    def needs_sample_keys(self):
+        """Whether a training pass draws per-sample noise (the network has dropout)."""
+        return any(hasattr(layer, "sample_keys") for layer in self.layers)
+
+    def sample_keys(self, X):
+        """Content keys of the rows of ``X``, for :meth:`forward`'s ``sample_keys``."""
+        return sample_keys(X)
+
+    def forward(self, X, training=False, sample_keys=None):
+        """Run ``X`` through every layer; return the last layer's output.
+
+        ``sample_keys`` (from :meth:`sample_keys` on the whole data, indexed
+        like the batch) saves the noise layers from hashing the batch again.
+        """
+        if training and self.needs_sample_keys:
+            if sample_keys is None:
+                sample_keys = self.sample_keys(X)
+            for layer in self.layers:
+                if hasattr(layer, "sample_keys"):
+                    layer.sample_keys = sample_keys
         for layer in self.layers:
             X = layer.forward(X, training=training)
         return X
