@@ -1,4 +1,4 @@
-"""sknetviz: scikit-learn-compatible neural networks on a NumPy core, made to be looked at."""
+"""sknetviz: scikit-learn-compatible neural networks made to be looked at."""
 
 from ._mlp import MLPVisualClassifier
 

@@ -68,7 +68,10 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -111,7 +114,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 f"got {self.dropout!r}."
             )
         if np.any(rates < 0) or np.any(rates >= 1):
-            raise ValueError(f"Each dropout rate must be in [0, 1), got {self.dropout!r}.")
+            raise ValueError(
+                f"Each dropout rate must be in [0, 1), got {self.dropout!r}."
+            )
         return np.broadcast_to(rates, (n_hidden,)).tolist()
 
     # ------------------------------------------------------------------ fit
@@ -158,7 +163,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The updated estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True, classes=classes)
+        return self._fit(
+            X, y, sample_weight=sample_weight, incremental=True, classes=classes
+        )
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         # A failed call leaves the estimator as it was: no half-fitted model.
@@ -173,10 +180,14 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
-        first_pass = not hasattr(self, "network_") or (not self.warm_start and not incremental)
+        first_pass = not hasattr(self, "network_") or (
+            not self.warm_start and not incremental
+        )
         if incremental and _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y if type_of_target(y).startswith("multilabel") else classes)
+            self._label_binarizer.fit(
+                y if type_of_target(y).startswith("multilabel") else classes
+            )
         X, Y, y = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
@@ -219,11 +230,16 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 sample_weight=sw_train,
                 hooks=hooks,
             )
-            if not incremental and not state.stop and state.epochs_this_call == self.max_iter:
+            if (
+                not incremental
+                and not state.stop
+                and state.epochs_this_call == self.max_iter
+            ):
                 warnings.warn(
                     f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                     "reached and the optimization hasn't converged yet.",
                     ConvergenceWarning,
+                    stacklevel=3,
                 )
         self._set_fitted_attributes()
         return self
@@ -239,7 +255,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             root = np.random.default_rng()
         else:
             seed_source = check_random_state(self.random_state)
-            root = np.random.default_rng(seed_source.randint(np.iinfo(np.int32).max, size=4))
+            root = np.random.default_rng(
+                seed_source.randint(np.iinfo(np.int32).max, size=4)
+            )
         return root.spawn(3)
 
     def _validate_input(self, X, y, incremental, reset):
@@ -267,7 +285,8 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 if set(classes) != set(self.classes_):
                     raise ValueError(
                         "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got {self.classes_}, "
+                        "as in the previous call to fit. Previously got "
+                        f"{self.classes_}, "
                         f"`y` has {classes}."
                     )
             elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
@@ -284,10 +303,16 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             out_activation = "softmax"
         else:
             out_activation = "logistic"
-        init = default_initializer(self._hidden_activation()) if self.init == "auto" else self.init
+        init = (
+            default_initializer(self._hidden_activation())
+            if self.init == "auto"
+            else self.init
+        )
         network = self._build_network(X.shape[1], n_outputs, init)
         network.initialize((X.shape[1],), rng, X.dtype)
-        self._state = TrainingState(network, Objective(network, out_activation, self.alpha), None)
+        self._state = TrainingState(
+            network, Objective(network, out_activation, self.alpha), None
+        )
         self._monitor = self._new_monitor()
 
     def _new_monitor(self):
@@ -308,7 +333,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             hooks.append(Validation(X_val, Y_val, sw_val))
         hooks.append(History())
         if self.verbose:
-            hooks.append(VerbosePrinter(None if self.solver == "lbfgs" else self.max_iter))
+            hooks.append(
+                VerbosePrinter(None if self.solver == "lbfgs" else self.max_iter)
+            )
         if self.solver in _STOCHASTIC_SOLVERS:
             self._monitor.tol = self.tol
             self._monitor.n_iter_no_change = self.n_iter_no_change
@@ -326,7 +353,11 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 "validation samples; early stopping needs at least 2, and at least one "
                 "to train on. Increase validation_fraction or the size of your dataset."
             )
-        stratify = y if self._state.objective.out_activation == "softmax" or Y.shape[1] == 1 else None
+        stratify = (
+            y
+            if self._state.objective.out_activation == "softmax" or Y.shape[1] == 1
+            else None
+        )
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
         try:
             parts = train_test_split(
@@ -337,12 +368,15 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             )
         except ValueError as error:
             raise ValueError(
-                f"Cannot make the stratified early-stopping split of {n_samples} samples "
+                "Cannot make the stratified early-stopping split of "
+                f"{n_samples} samples "
                 f"with validation_fraction={self.validation_fraction}: {error} "
                 "Increase validation_fraction or the size of your dataset."
             ) from error
         X_train, X_val, Y_train, Y_val = parts[:4]
-        sw_train, sw_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)
+        sw_train, sw_val = (
+            (parts[4], parts[5]) if sample_weight is not None else (None, None)
+        )
         return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
     def _batch_size(self, n_samples):
@@ -351,7 +385,8 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. "
-                "It is going to be clipped"
+                "It is going to be clipped",
+                stacklevel=4,
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
@@ -365,7 +400,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 self.nesterovs_momentum,
                 self.power_t,
             )
-        return Adam(params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+        return Adam(
+            params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+        )
 
     def _run_lbfgs(self, X, Y, sample_weight, hooks):
         result = run_lbfgs(
@@ -388,6 +425,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 "iterations to improve the convergence (max_iter="
                 f"{self.max_iter}) or scale the data.",
                 ConvergenceWarning,
+                stacklevel=4,
             )
         self._state.record = {}
         self._lbfgs_iterations = min(result.nit, self.max_iter)
@@ -429,7 +467,11 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
     def _forward_proba(self, X):
         check_is_fitted(self)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
         )
         return self._state.objective.predict_proba(X)
 

@@ -144,9 +144,14 @@ class MLPVisualClassifier(BaseNetClassifier):
 
     _parameter_constraints: dict = {
         **BaseNetClassifier._parameter_constraints,
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [
-            StrOptions({"identity", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"})
+            StrOptions(
+                {"identity", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"}
+            )
         ],
     }
 

@@ -53,7 +53,7 @@ class Objective:
         return self._loss(Y, P, sample_weight)
 
     def loss_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
-        """Forward and backward on a batch; fills the network's grads, returns the loss."""
+        """Forward and backward on a batch: fill the grads, return the loss."""
         logits = self.network.forward(X, training=True, sample_keys=sample_keys)
         P = self._output_function(logits, out=logits)
         loss = self._loss(Y, P, sample_weight)
@@ -196,12 +196,16 @@ def run_epochs(
             X_batch = X[batch]
             sw_batch = None if sample_weight is None else sample_weight[batch]
             keys_batch = None if keys is None else keys[batch]
-            batch_loss = objective.loss_and_gradients(X_batch, Y[batch], sw_batch, keys_batch)
+            batch_loss = objective.loss_and_gradients(
+                X_batch, Y[batch], sw_batch, keys_batch
+            )
             if not math.isfinite(batch_loss):
                 raise _diverged(state, f"the loss became {batch_loss}")
             optimizer.update_params(params, grads)
             accumulated_loss += batch_loss * size
-            grad_norm_sums += [math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads]
+            grad_norm_sums += [
+                math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads
+            ]
             _call(hooks, "on_batch_end", state)
         _check_finite_params(state)
         n_batches = math.ceil(n_samples / batch_size)
@@ -293,8 +297,12 @@ class Validation(Hook):
             correct = P.argmax(axis=1) == self.Y.argmax(axis=1)
         else:
             correct = ((P > 0.5) == (self.Y > 0.5)).all(axis=1)
-        state.record["val_loss"] = state.objective.data_loss(self.Y, P, self.sample_weight)
-        state.record["val_score"] = float(np.average(correct, weights=self.sample_weight))
+        state.record["val_loss"] = state.objective.data_loss(
+            self.Y, P, self.sample_weight
+        )
+        state.record["val_score"] = float(
+            np.average(correct, weights=self.sample_weight)
+        )
 
 
 class ConvergenceMonitor(Hook):

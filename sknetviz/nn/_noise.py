@@ -50,9 +50,13 @@ def sample_keys(X):
     keys = np.empty(n_samples, dtype=np.uint64)
     for start in range(0, n_samples, _CHUNK_ROWS):
         chunk = X[start : start + _CHUNK_ROWS]
-        chunk = np.ascontiguousarray(chunk if isinstance(chunk, np.ndarray) else chunk.toarray())
+        chunk = np.ascontiguousarray(
+            chunk if isinstance(chunk, np.ndarray) else chunk.toarray()
+        )
         bits = chunk.view(np.uint32 if chunk.itemsize == 4 else np.uint64)
-        keys[start : start + chunk.shape[0]] = (bits * multipliers).sum(axis=1, dtype=np.uint64)
+        keys[start : start + chunk.shape[0]] = (bits * multipliers).sum(
+            axis=1, dtype=np.uint64
+        )
     return _mix64(keys)
 
 

@@ -85,7 +85,7 @@ def softmax(Z, out=None):
 
 
 def softmax_derivative(A, delta, out=None):
-    """Backpropagate through softmax: the Jacobian-vector product A (delta - <delta, A>)."""
+    """Backpropagate through softmax: the Jacobian product A (delta - <delta, A>)."""
     row_dot = np.einsum("ij,ij->i", delta, A)[:, np.newaxis]
     out = np.subtract(delta, row_dot, out=out)
     out *= A

@@ -8,8 +8,8 @@ of them (an estimator's ``coefs_``) always shows the live weights.
 
 import numpy as np
 
-from .activations import get_activation
 from ._noise import keyed_keep_mask, sample_keys
+from .activations import get_activation
 from .initializers import INITIALIZERS
 
 

@@ -63,7 +63,7 @@ class SGD:
         self._buffers = [np.empty_like(p) for p in params]
 
     def update_params(self, params, grads):
-        """Take one step: ``v = momentum v - lr g``; ``p += v`` (or the Nesterov step)."""
+        """One step: ``v = momentum v - lr g``, then ``p += v`` (or Nesterov's)."""
         lr, mu = float(self.learning_rate), float(self.momentum)
         for param, grad, velocity, step in zip(
             params, grads, self.velocities, self._buffers
@@ -82,9 +82,9 @@ class SGD:
     def iteration_ends(self, time_step):
         """Update the 'invscaling' rate after an epoch; ``time_step`` counts samples."""
         if self.lr_schedule == "invscaling":
-            self.learning_rate = float(self.learning_rate_init) / (
-                time_step + 1
-            ) ** self.power_t
+            self.learning_rate = (
+                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            )
 
     def trigger_stopping(self, msg, verbose):
         """Training has stalled: stop (True), or for 'adaptive' divide the rate by 5."""
@@ -154,7 +154,9 @@ class Adam:
             self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         eps = float(self.epsilon)
-        for param, grad, m, v, buffer in zip(params, grads, self.ms, self.vs, self._buffers):
+        for param, grad, m, v, buffer in zip(
+            params, grads, self.ms, self.vs, self._buffers
+        ):
             # m += (1 - b1) (g - m) is m = b1 m + (1 - b1) g without a temporary.
             np.subtract(grad, m, out=buffer)
             buffer *= 1 - b1
