@@ -134,8 +134,8 @@ class MLPVisualClassifier(BaseNetClassifier):
     >>> from sklearn.datasets import make_moons
     >>> from sknetviz import MLPVisualClassifier
     >>> X, y = make_moons(n_samples=200, noise=0.1, random_state=0)
-    >>> clf = MLPVisualClassifier(hidden_layer_sizes=(16, 16), max_iter=300,
-    ...                           dropout=0.1, random_state=0).fit(X, y)
+    >>> clf = MLPVisualClassifier(hidden_layer_sizes=(16, 16), learning_rate_init=0.01,
+    ...                           max_iter=300, dropout=0.1, random_state=0).fit(X, y)
     >>> clf.score(X, y) > 0.95
     True
     >>> sorted(clf.history_[-1])
