@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.metrics import log_loss as sklearn_log_loss
 
 from sknetviz._training import Objective
-from sknetviz.nn.layers import Activation, Dense
+from sknetviz.nn.layers import Activation, Dense, Dropout
 from sknetviz.nn.network import Sequential
 
 N_SAMPLES, N_FEATURES = 7, 6
@@ -178,3 +178,29 @@ def test_float32_network_gives_float32_gradients_close_to_float64():
         grads[dtype] = network.grads
     for grad32, grad64 in zip(grads[np.float32], grads[np.float64]):
         assert_allclose(grad32, grad64, rtol=1e-3, atol=1e-5)
+
+
+def test_network_with_dropout_gradients_match_central_differences_for_fixed_masks(
+    numerical_gradient,
+):
+    network = Sequential(
+        [Dense(5), Activation("tanh"), Dropout(0.4), Dense(4), Dropout(0.3), Dense(3)]
+    )
+    network.initialize((N_FEATURES,), np.random.default_rng(0), np.float64)
+    objective = Objective(network, "softmax", 0.1)
+    X, Y, sample_weight = _problem("softmax", 3, weighted=True)
+
+    def loss():
+        # The masks depend on the network's input and on a key drawn from the
+        # generator: reseeding freezes them while the weights are perturbed.
+        network.reseed(np.random.default_rng(1))
+        return objective.loss_and_gradients(X, Y, sample_weight)
+
+    network.reseed(np.random.default_rng(2))
+    other_masks_loss = objective.loss_and_gradients(X, Y, sample_weight)
+    assert loss() != pytest.approx(other_masks_loss)
+    analytic_grads = [g.copy() for g in network.grads]
+
+    for param, analytic in zip(network.params, analytic_grads):
+        expected = numerical_gradient(loss, param)
+        assert_allclose(analytic, expected, rtol=1e-5, atol=1e-8)
