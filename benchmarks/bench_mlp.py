@@ -320,6 +320,15 @@ def describe_environment(threads, libraries):
         print(f"torch intra-op threads: {torch.get_num_threads()}")
 
 
+def _load_average():
+    """The machine's load average, a hint of other work competing for the cores."""
+    try:
+        loads = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    except OSError:
+        loads = "unavailable"
+    return f"load average over 1/5/15 min (this benchmark's threads included): {loads}"
+
+
 def verdict(ratio, target):
     return "PASS" if ratio <= target else "FAIL"
 
@@ -371,6 +380,7 @@ def main(argv=None):
         f"timing: per run 1 untimed warm-up epoch, then {args.epochs} timed epochs; "
         f"{args.repeats} interleaved repeats; figure = median s/epoch"
     )
+    print(f"before timing, {_load_average()}")
     print()
 
     seconds = {library: [] for library in libraries}
@@ -386,6 +396,7 @@ def main(argv=None):
             f"repeat {repeat + 1}/{args.repeats} s/epoch: " + ", ".join(parts),
             flush=True,
         )
+    print(f"after timing, {_load_average()}")
     del X, y
     gc.collect()
 
