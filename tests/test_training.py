@@ -1,0 +1,189 @@
+"""The training loop: hook points, stopping, history and divergence."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
+
+from sknetviz import MLPVisualClassifier
+from sknetviz._training import (
+    ConvergenceMonitor,
+    DivergenceError,
+    History,
+    Hook,
+    Objective,
+    TrainingState,
+    run_epochs,
+)
+from sknetviz.nn import SGD, Activation, Adam, Dense, Sequential
+
+
+@pytest.fixture
+def problem():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    Y = LabelBinarizer().fit_transform(y).astype(float)
+    network = Sequential([Dense(8), Activation("tanh"), Dense(3)])
+    network.initialize((4,), np.random.default_rng(0), np.float64)
+    state = TrainingState(network, Objective(network, "softmax", 1e-4), None)
+    state.optimizer = Adam(network.params, learning_rate_init=0.01)
+    return state, X, Y
+
+
+class Recorder(Hook):
+    def __init__(self, stop_at=None):
+        self.calls = []
+        self.stop_at = stop_at
+
+    def on_train_begin(self, state):
+        self.calls.append("train_begin")
+
+    def on_epoch_begin(self, state):
+        self.calls.append(f"epoch_begin {state.record['epoch']}")
+
+    def on_batch_end(self, state):
+        self.calls.append("batch")
+
+    def on_epoch_end(self, state):
+        self.calls.append(f"epoch_end {state.record['epoch']}")
+        if state.record["epoch"] == self.stop_at:
+            state.stop = True
+
+    def on_train_end(self, state):
+        self.calls.append("train_end")
+
+
+def test_hook_points_are_called_in_order(problem):
+    state, X, Y = problem
+    recorder = Recorder()
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=2,
+        batch_size=64,
+        shuffle=True,
+        rng=np.random.default_rng(0),
+        hooks=[recorder, History()],
+    )
+    batches = ["batch"] * 3  # 150 samples in batches of 64
+    assert recorder.calls == [
+        "train_begin",
+        "epoch_begin 1",
+        *batches,
+        "epoch_end 1",
+        "epoch_begin 2",
+        *batches,
+        "epoch_end 2",
+        "train_end",
+    ]
+    assert [r["epoch"] for r in state.history] == [1, 2]
+    assert state.n_samples_seen == 300 and state.epochs_this_call == 2
+
+
+def test_a_hook_can_stop_training_and_history_continues_across_calls(problem):
+    state, X, Y = problem
+    hooks = [Recorder(stop_at=3), History()]
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=10,
+        batch_size=50,
+        shuffle=False,
+        rng=np.random.default_rng(0),
+        hooks=hooks,
+    )
+    assert state.epochs_this_call == 3 and len(state.history) == 3
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=2,
+        batch_size=50,
+        shuffle=False,
+        rng=np.random.default_rng(0),
+        hooks=[History()],
+    )
+    assert [r["epoch"] for r in state.history] == [1, 2, 3, 4, 5]
+    assert state.history[-1]["loss"] < state.history[0]["loss"]
+
+
+def test_without_hooks_nothing_is_recorded(problem):
+    state, X, Y = problem
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=2,
+        batch_size=50,
+        shuffle=True,
+        rng=np.random.default_rng(0),
+    )
+    assert state.history == [] and state.epochs_this_call == 2
+
+
+def test_convergence_monitor_stops_on_stalled_loss(problem):
+    state, X, Y = problem
+    monitor = ConvergenceMonitor(
+        early_stopping=False, tol=10.0, n_iter_no_change=2, verbose=False
+    )
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=50,
+        batch_size=50,
+        shuffle=True,
+        rng=np.random.default_rng(0),
+        hooks=[History(), monitor],
+    )
+    # Only the first epoch improves on an infinite best loss by tol; the stall
+    # count then passes n_iter_no_change on the fourth, as in scikit-learn.
+    assert state.epochs_this_call == 4 and state.stop
+
+
+def test_adaptive_schedule_divides_the_rate_instead_of_stopping(problem):
+    state, X, Y = problem
+    state.optimizer = SGD(
+        state.network.params, learning_rate_init=0.1, lr_schedule="adaptive"
+    )
+    monitor = ConvergenceMonitor(
+        early_stopping=False, tol=10.0, n_iter_no_change=1, verbose=False
+    )
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=6,
+        batch_size=50,
+        shuffle=True,
+        rng=np.random.default_rng(0),
+        hooks=[History(), monitor],
+    )
+    rates = [r["learning_rate"] for r in state.history]
+    assert rates == pytest.approx([0.1, 0.1, 0.1, 0.02, 0.02, 0.004])
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+def test_divergence_raises_a_value_error(problem):
+    state, X, Y = problem
+    state.optimizer = SGD(state.network.params, learning_rate_init=1e30, momentum=0.9)
+    with pytest.raises(DivergenceError, match="learning rate \\(1e\\+30\\)"):
+        run_epochs(
+            state,
+            X * 1e30,
+            Y,
+            n_epochs=20,
+            batch_size=50,
+            shuffle=True,
+            rng=np.random.default_rng(0),
+        )
+    assert issubclass(DivergenceError, ValueError)
+
+
+def test_estimator_warns_when_max_iter_is_reached():
+    X, y = load_iris(return_X_y=True)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(3\\) reached"):
+        MLPVisualClassifier((5,), max_iter=3, random_state=0).fit(X, y)
