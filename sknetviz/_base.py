@@ -170,12 +170,36 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         # A failed call leaves the estimator as it was: no half-fitted model.
         before = self.__dict__.copy()
+        undo_training = self._rollback_point()
         try:
             return self._fit_unsafe(X, y, sample_weight, incremental, classes)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
+            undo_training()
             raise
+
+    def _rollback_point(self):
+        """Return a function that undoes what training changes in place.
+
+        Training updates the parameter arrays in place, so ``coefs_`` stays
+        the live weights across calls. The undo writes their values back and
+        restores copies of everything else (optimizer moments, history,
+        stopping counters, random streams), which share those same arrays.
+        """
+        if not hasattr(self, "_state"):
+            return lambda: None
+        params = self._state.network.params
+        values = [param.copy() for param in params]
+        shared = {id(param): param for param in params}
+        saved = copy.deepcopy((self._state, self._monitor, self._rng), shared)
+
+        def undo():
+            for param, value in zip(params, values):
+                param[...] = value
+            self._state, self._monitor, self._rng = saved
+
+        return undo
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
         if incremental and self.early_stopping:
@@ -198,14 +222,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             self._rng, noise_rng, init_rng = self._make_rngs()
             self._initialize(X, Y, init_rng)
             self._state.network.reseed(noise_rng)
-        else:
-            # Train on copies so that an error leaves the previous model intact.
-            self._state, self._monitor, self._rng = copy.deepcopy(
-                (self._state, self._monitor, self._rng)
-            )
-            if not incremental:
-                self._rng, noise_rng, _ = self._make_rngs()
-                self._state.network.reseed(noise_rng)
+        elif not incremental:
+            self._rng, noise_rng, _ = self._make_rngs()
+            self._state.network.reseed(noise_rng)
         state = self._state
         state.objective.alpha = float(self.alpha)
         if self._monitor.early_stopping != self.early_stopping:

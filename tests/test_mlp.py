@@ -537,3 +537,19 @@ def test_predictions_are_never_nan(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.predict(huge)
+
+
+def test_coefs_stay_the_live_weights_across_calls(moons):
+    X, y = moons
+    X = X.astype(np.float32)
+    clf = MLPVisualClassifier((8,), random_state=0).partial_fit(X, y, classes=[0, 1])
+    held = clf.coefs_[0]
+    before = held.copy()
+    clf.partial_fit(X, y)
+    assert clf.coefs_[0] is held and not np.array_equal(held, before)
+    clf.set_params(solver="sgd", learning_rate_init=1e4, momentum=0.99)
+    with pytest.raises(ValueError, match="diverged"):
+        for _ in range(20):
+            clf.partial_fit(X * 1e30, y)
+    assert clf.coefs_[0] is held and np.isfinite(held).all()
+    assert clf.network_.params[0] is held
