@@ -198,6 +198,8 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             for param, value in zip(params, values):
                 param[...] = value
             self._state, self._monitor, self._rng = saved
+            # history_ and validation_scores_ are the state's own lists: relink.
+            self._set_fitted_attributes()
 
         return undo
 
@@ -238,6 +240,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         else:
             if not incremental or state.optimizer is None:
                 state.optimizer = self._make_optimizer(state.network.params)
+            state.lbfgs_result = None
             run_epochs(
                 state,
                 X_train,
@@ -446,9 +449,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        self._state.record = {}
-        self._lbfgs_iterations = min(result.nit, self.max_iter)
-        self._lbfgs_loss = float(result.fun)
+        self._state.lbfgs_result = (min(result.nit, self.max_iter), float(result.fun))
 
     def _set_fitted_attributes(self):
         state, monitor = self._state, self._monitor
@@ -463,9 +464,8 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = state.history
         self.loss_curve_ = [record["loss"] for record in state.history]
         self.t_ = state.n_samples_seen
-        if self.solver == "lbfgs":
-            self.n_iter_ = self._lbfgs_iterations
-            self.loss_ = self._lbfgs_loss
+        if state.lbfgs_result is not None:
+            self.n_iter_, self.loss_ = state.lbfgs_result
             self.best_loss_ = min(self.loss_curve_, default=self.loss_)
             self.validation_scores_ = self.best_validation_score_ = None
             self.validation_loss_curve_ = None
@@ -477,7 +477,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         self.best_validation_score_ = monitor.best_validation_score
         self.validation_loss_curve_ = (
             [record["val_loss"] for record in state.history if "val_loss" in record]
-            if self.early_stopping
+            if monitor.early_stopping
             else None
         )
 

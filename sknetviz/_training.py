@@ -83,6 +83,9 @@ class TrainingState:
         Epochs run by the current call.
     stop : bool
         Set by a hook to end training after the current epoch.
+    lbfgs_result : tuple of (int, float) or None
+        Iterations and final loss of the last L-BFGS run; None after epochs
+        of minibatches.
     """
 
     def __init__(self, network, objective, optimizer):
@@ -94,6 +97,7 @@ class TrainingState:
         self.n_samples_seen = 0
         self.epochs_this_call = 0
         self.stop = False
+        self.lbfgs_result = None
 
 
 class Hook:
