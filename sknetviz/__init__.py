@@ -1,7 +1,8 @@
 """sknetviz: scikit-learn-compatible neural networks made to be looked at."""
 
 from ._mlp import MLPVisualClassifier
+from ._training import DivergenceError
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MLPVisualClassifier", "__version__"]
+__all__ = ["DivergenceError", "MLPVisualClassifier", "__version__"]

@@ -228,6 +228,12 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             self._rng, noise_rng, _ = self._make_rngs()
             self._state.network.reseed(noise_rng)
         state = self._state
+        if self.solver == "lbfgs" and state.network.needs_sample_keys:
+            raise ValueError(
+                "dropout needs a stochastic solver: L-BFGS minimises one fixed "
+                "objective, and every dropout mask changes it. Use solver='adam' or "
+                f"'sgd', or dropout=0 (got dropout={self.dropout!r})."
+            )
         state.objective.alpha = float(self.alpha)
         if self._monitor.early_stopping != self.early_stopping:
             self._monitor = self._new_monitor()

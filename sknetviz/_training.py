@@ -16,7 +16,26 @@ from .nn import LOSSES, OUTPUT_LOSS, get_activation, minimize_lbfgs
 
 
 class DivergenceError(ValueError):
-    """Training produced a non-finite loss or non-finite weights."""
+    """Training produced a non-finite loss or non-finite weights.
+
+    A :class:`ValueError`, raised by ``fit`` and ``partial_fit``; its message
+    names the learning rate and the input scale, the usual culprits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz import DivergenceError, MLPVisualClassifier
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0]] * 10, dtype=np.float32) * 1e6
+    >>> y = [0, 1] * 10
+    >>> clf = MLPVisualClassifier(
+    ...     solver="sgd", learning_rate_init=1e8, max_iter=20, random_state=0
+    ... )
+    >>> try:
+    ...     clf.fit(X, y)
+    ... except DivergenceError as error:
+    ...     print(str(error).split(":")[0])
+    Training diverged at epoch 4
+    """
 
 
 class Objective:

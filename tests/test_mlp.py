@@ -561,3 +561,11 @@ def test_coefs_stay_the_live_weights_across_calls(moons):
     assert len(clf.history_) == history_length
     clf.partial_fit(X, y)  # and training goes on from there
     assert clf.coefs_[0] is held and len(clf.history_) == history_length + 1
+
+
+def test_dropout_with_lbfgs_is_rejected(moons):
+    X, y = moons
+    clf = MLPVisualClassifier((8,), solver="lbfgs", dropout=0.2)
+    with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")

@@ -6,6 +6,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
+import sknetviz
 from sknetviz import MLPVisualClassifier
 from sknetviz._training import (
     ConvergenceMonitor,
@@ -181,6 +182,7 @@ def test_divergence_raises_a_value_error(problem):
             rng=np.random.default_rng(0),
         )
     assert issubclass(DivergenceError, ValueError)
+    assert sknetviz.DivergenceError is DivergenceError
 
 
 def test_estimator_warns_when_max_iter_is_reached():

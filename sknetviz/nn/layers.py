@@ -39,8 +39,21 @@ class Layer:
         return X
 
     def backward(self, delta):
-        """Fill ``grads`` from ``delta`` (dLoss/dOutput) and return dLoss/dInput."""
+        """Fill ``grads`` from ``delta`` (dLoss/dOutput) and return dLoss/dInput.
+
+        ``delta`` may be overwritten: pass a copy to keep it.
+        """
         return delta
+
+    def _pop_cache(self, name):
+        """Take what the last training forward pass kept for backward, once."""
+        value = self.__dict__.pop(name, None)
+        if value is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward needs a forward pass with "
+                "training=True first (each forward pass serves one backward pass)."
+            )
+        return value
 
 
 class Dense(Layer):
@@ -99,7 +112,7 @@ class Dense(Layer):
         return Z
 
     def backward(self, delta):
-        X, self._X = self._X, None
+        X = self._pop_cache("_X")
         if isinstance(X, np.ndarray):
             np.matmul(X.T, delta, out=self.grads[0])
         else:  # a sparse batch: its product is a new array
@@ -145,7 +158,7 @@ class Activation(Layer):
         return A
 
     def backward(self, delta):
-        A, self._A = self._A, None
+        A = self._pop_cache("_A")
         return self.derivative(A, delta, out=delta)
 
     def __getstate__(self):
@@ -177,8 +190,9 @@ class Dropout(Layer):
     Attributes
     ----------
     rng : numpy.random.Generator
-        Source of the step keys, set by ``initialize`` (the estimator's own
-        generator, so the seed alone decides the masks).
+        Source of the step keys. ``initialize`` sets the generator it is
+        given; estimators then point it at a stream of their own with
+        :meth:`Sequential.reseed`, so their seed alone decides the masks.
     sample_keys : ndarray of uint64 or None
         Keys of the current batch's samples, set by ``Sequential`` before a
         training forward pass from the network's input; without them the layer
@@ -224,7 +238,7 @@ class Dropout(Layer):
     def backward(self, delta):
         if self.rate == 0:
             return delta
-        mask, self._mask = self._mask, None
+        mask = self._pop_cache("_mask")
         delta *= mask
         return delta
 

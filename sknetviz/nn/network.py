@@ -113,7 +113,11 @@ class Sequential:
         return X
 
     def backward(self, delta):
-        """Backpropagate ``delta`` (dLoss/dOutput) and fill every layer's ``grads``."""
+        """Backpropagate ``delta`` (dLoss/dOutput) and fill every layer's ``grads``.
+
+        Needs a forward pass with ``training=True`` first. ``delta`` may be
+        overwritten: pass a copy to keep it.
+        """
         for layer in reversed(self.layers):
             delta = layer.backward(delta)
             if delta is None:
