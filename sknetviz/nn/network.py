@@ -1,7 +1,6 @@
 """Sequential: a network that composes layers and exposes their parameters in order."""
 
 import numpy as np
-from scipy.linalg import blas
 
 from ._noise import sample_keys
 from .layers import Activation
@@ -131,5 +130,4 @@ class Sequential:
     def add_l2_gradient(self, scale):
         """Add ``scale * W`` to each weight gradient (the gradient of the L2 term)."""
         for W, grad in zip(self.weights, self.weight_grads):
-            axpy = blas.get_blas_funcs("axpy", (W,))
-            axpy(W.reshape(-1), grad.reshape(-1), a=scale)
+            grad += scale * W

@@ -2,9 +2,7 @@
 
 A stochastic optimizer is ``update_params(params, grads)``: it keeps state
 lists parallel to ``params`` and updates the parameter arrays in place,
-without temporaries the size of the network on the hot path. The scaled
-additions go through BLAS ``axpy``/``scal``, which do in one pass over memory
-what numpy does in two. Learning-rate
+without temporaries the size of the network on the hot path. Learning-rate
 schedules ('constant', 'invscaling', 'adaptive') follow scikit-learn's
 ``MLPClassifier``: ``iteration_ends`` and ``trigger_stopping`` are called by
 the training loop at the end of each epoch.
@@ -12,17 +10,6 @@ the training loop at the end of each epoch.
 
 import numpy as np
 import scipy.optimize
-from scipy.linalg import blas
-
-
-def _flat_blas(*arrays):
-    """Flat views of C-contiguous arrays, and BLAS (axpy, scal) for their dtype."""
-    flats = []
-    for array in arrays:
-        if not array.flags.c_contiguous:
-            raise ValueError("Optimizers update C-contiguous parameter arrays only.")
-        flats.append(array.reshape(-1))
-    return (*flats, *blas.get_blas_funcs(("axpy", "scal"), (flats[0],)))
 
 
 class SGD:
@@ -73,20 +60,24 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
+        self._buffers = [np.empty_like(p) for p in params]
 
     def update_params(self, params, grads):
         """One step: ``v = momentum v - lr g``, then ``p += v`` (or Nesterov's)."""
         lr, mu = float(self.learning_rate), float(self.momentum)
-        for param, grad, velocity in zip(params, grads, self.velocities):
-            param, grad, velocity, axpy, scal = _flat_blas(param, grad, velocity)
-            scal(mu, velocity)
-            axpy(grad, velocity, a=-lr)
+        for param, grad, velocity, step in zip(
+            params, grads, self.velocities, self._buffers
+        ):
+            np.multiply(grad, lr, out=step)
+            velocity *= mu
+            velocity -= step
             if self.nesterov:
                 # Nesterov: p += momentum * v_new - lr * g
-                axpy(velocity, param, a=mu)
-                axpy(grad, param, a=-lr)
+                param -= step
+                np.multiply(velocity, mu, out=step)
+                param += step
             else:
-                axpy(velocity, param, a=1.0)
+                param += velocity
 
     def iteration_ends(self, time_step):
         """Update the 'invscaling' rate after an epoch; ``time_step`` counts samples."""
@@ -166,18 +157,19 @@ class Adam:
         for param, grad, m, v, buffer in zip(
             params, grads, self.ms, self.vs, self._buffers
         ):
-            param, grad, m, v, buffer, axpy, scal = _flat_blas(
-                param, grad, m, v, buffer
-            )
-            scal(b1, m)
-            axpy(grad, m, a=1 - b1)
+            # m += (1 - b1) (g - m) is m = b1 m + (1 - b1) g without a temporary.
+            np.subtract(grad, m, out=buffer)
+            buffer *= 1 - b1
+            m += buffer
             np.multiply(grad, grad, out=buffer)
-            scal(b2, v)
-            axpy(buffer, v, a=1 - b2)
+            buffer -= v
+            buffer *= 1 - b2
+            v += buffer
             np.sqrt(v, out=buffer)
             buffer += eps
             np.divide(m, buffer, out=buffer)
-            axpy(buffer, param, a=-step_size)
+            buffer *= step_size
+            param -= buffer
 
     def iteration_ends(self, time_step):
         """Adam keeps its rate: nothing to do at the end of an epoch."""
