@@ -1,0 +1,224 @@
+"""DecisionBoundaryDisplay: agreement with scikit-learn's, and what it adds."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
+from sklearn.datasets import load_iris, make_moons  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.inspection import DecisionBoundaryDisplay as SklearnDisplay  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from sknetviz import MLPVisualClassifier  # noqa: E402
+from sknetviz.inspection import DecisionBoundaryDisplay  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(n_samples=120, noise=0.25, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def iris2():
+    X, y = load_iris(return_X_y=True)
+    return X[:, :2], y
+
+
+def _fitted(kind, X, y):
+    if kind == "sknetviz":
+        return MLPVisualClassifier((12,), max_iter=60, random_state=0).fit(X, y)
+    if kind == "sklearn":
+        return MLPClassifier((12,), max_iter=60, random_state=0).fit(X, y)
+    if kind == "pipeline":
+        return make_pipeline(
+            StandardScaler(), MLPVisualClassifier((12,), max_iter=60, random_state=0)
+        ).fit(X, y)
+    return LogisticRegression().fit(X, y)
+
+
+@pytest.mark.parametrize("kind", ["sknetviz", "sklearn", "pipeline", "logistic"])
+@pytest.mark.parametrize("problem", ["binary", "multiclass"])
+@pytest.mark.parametrize("response_method", ["auto", "predict", "predict_proba"])
+@pytest.mark.parametrize("class_of_interest", [None, "first"])
+def test_response_equals_sklearn(
+    kind, problem, response_method, class_of_interest, moons, iris2
+):
+    X, y = moons if problem == "binary" else iris2
+    estimator = _fitted(kind, X, y)
+    coi = None if class_of_interest is None else estimator.classes_[0]
+    params = dict(
+        grid_resolution=37,
+        eps=0.5,
+        response_method=response_method,
+        class_of_interest=coi,
+    )
+    ours = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, chunk_size=100, **params
+    )
+    theirs = SklearnDisplay.from_estimator(estimator, X, **params)
+    assert_array_equal(ours.xx0, theirs.xx0)
+    assert_array_equal(ours.xx1, theirs.xx1)
+    assert ours.n_classes == theirs.n_classes
+    assert_allclose(ours.response, theirs.response, rtol=1e-12, atol=1e-15)
+    if theirs.n_classes > 2:
+        assert_allclose(ours.multiclass_colors_, theirs.multiclass_colors_)
+
+
+@pytest.mark.parametrize("plot_method", ["contourf", "contour", "pcolormesh"])
+def test_same_artists_as_sklearn(plot_method, iris2):
+    X, y = iris2
+    estimator = _fitted("sknetviz", X, y)
+    ours = DecisionBoundaryDisplay.from_estimator(estimator, X, plot_method=plot_method)
+    theirs = SklearnDisplay.from_estimator(estimator, X, plot_method=plot_method)
+    assert type(ours.surface_) is type(theirs.surface_)
+    assert len(ours.surface_) == len(theirs.surface_)
+    assert ours.ax_.get_xlabel() == theirs.ax_.get_xlabel() == ""
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (
+            dict(grid_resolution=1),
+            "grid_resolution must be greater than 1. Got 1 instead.",
+        ),
+        (dict(eps=-1), "eps must be greater than or equal to 0. Got -1 instead."),
+        (
+            dict(plot_method="bar"),
+            "plot_method must be one of contourf, contour, pcolormesh",
+        ),
+        (
+            dict(class_of_interest="tiger"),
+            "class_of_interest=tiger is not a valid label",
+        ),
+    ],
+)
+def test_error_messages_match_sklearn(kwargs, message, moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    for display in (DecisionBoundaryDisplay, SklearnDisplay):
+        with pytest.raises(ValueError, match=message):
+            display.from_estimator(estimator, X, **kwargs)
+
+
+def test_wrong_feature_count_and_unfitted(moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    X3 = np.c_[X, X[:, 0]]
+    for display in (DecisionBoundaryDisplay, SklearnDisplay):
+        with pytest.raises(
+            ValueError, match="n_features must be equal to 2. Got 3 instead."
+        ):
+            display.from_estimator(estimator, X3)
+        with pytest.raises(NotFittedError):
+            display.from_estimator(MLPVisualClassifier(), X)
+    with pytest.raises(ValueError, match="features=\\(0, 5\\) is out of range"):
+        DecisionBoundaryDisplay.from_estimator(estimator, X3, features=(0, 5))
+
+
+def test_samples_legend_misclassified_and_highlight(moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    wrong = int((estimator.predict(X) != y).sum())
+    display = DecisionBoundaryDisplay.from_estimator(
+        estimator,
+        X,
+        y=y,
+        X_highlight=X[:7],
+        response_method="predict_proba",
+        title="moons",
+        xlim=(-2, 3),
+        ylim=(-1.5, 2),
+    )
+    assert len(display.sample_scatters_) == 2
+    assert sum(len(s.get_offsets()) for s in display.sample_scatters_) == len(X)
+    assert len(display.misclassified_.get_offsets()) == wrong > 0
+    assert_allclose(display.highlight_.get_offsets(), X[:7])
+    labels = [text.get_text() for text in display.legend_.get_texts()]
+    assert labels == ["0", "1", f"misclassified ({wrong})", "highlighted"]
+    assert display.ax_.get_title() == "moons"
+    assert display.ax_.get_xlim() == (-2, 3) and display.ax_.get_ylim() == (-1.5, 2)
+    assert display.xx0.min() == -2 and display.xx1.max() == 2
+    # Class colours follow the surface's colormap ends.
+    cmap = matplotlib.colormaps["viridis"]
+    assert_allclose(display.sample_scatters_[1].get_facecolor()[0], cmap(1.0))
+
+
+def test_features_and_filler_plot_a_plane_of_wider_data():
+    X, y = load_iris(return_X_y=True)
+    estimator = make_pipeline(
+        StandardScaler(), MLPVisualClassifier((10,), max_iter=200, random_state=0)
+    ).fit(X, y)
+    display = DecisionBoundaryDisplay.from_estimator(
+        estimator,
+        X,
+        features=(2, 3),
+        response_method="predict",
+        grid_resolution=20,
+        y=y,
+    )
+    assert display.xlabel == "feature 2" and display.ylabel == "feature 3"
+    grid = np.tile(np.median(X, axis=0), (400, 1))
+    grid[:, 2], grid[:, 3] = display.xx0.ravel(), display.xx1.ravel()
+    assert_array_equal(display.response.ravel(), estimator.predict(grid))
+    filled = DecisionBoundaryDisplay.from_estimator(
+        estimator,
+        X,
+        features=(2, 3),
+        filler=[7.0, 2.0, 0.0, 0.0],
+        grid_resolution=20,
+        response_method="predict",
+    )
+    grid[:, 0], grid[:, 1] = 7.0, 2.0
+    assert_array_equal(filled.response.ravel(), estimator.predict(grid))
+    with pytest.raises(ValueError, match="one value per feature"):
+        DecisionBoundaryDisplay.from_estimator(
+            estimator, X, features=(2, 3), filler=[1, 2]
+        )
+
+
+def test_chunking_does_not_change_the_response(moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    whole = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, grid_resolution=50, chunk_size=10**6
+    )
+    pieces = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, grid_resolution=50, chunk_size=7
+    )
+    # Equal up to the last bit that BLAS blocking may move.
+    assert_allclose(whole.response, pieces.response, rtol=1e-12, atol=1e-15)
+    labels = [
+        DecisionBoundaryDisplay.from_estimator(
+            estimator, X, grid_resolution=50, chunk_size=size, response_method="predict"
+        ).response
+        for size in (10**6, 7)
+    ]
+    assert_array_equal(*labels)
+
+
+def test_draws_into_given_ax_or_new_figure(moons, tmp_path):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    fig, ax = plt.subplots()
+    display = DecisionBoundaryDisplay.from_estimator(estimator, X, ax=ax, y=y)
+    assert display.ax_ is ax and display.figure_ is fig
+    fresh = DecisionBoundaryDisplay.from_estimator(estimator, X)
+    assert fresh.figure_ is not fig
+    display.figure_.savefig(tmp_path / "boundary.png")
+    assert (tmp_path / "boundary.png").stat().st_size > 10_000
