@@ -1,0 +1,156 @@
+"""Toy problems whose boundaries a single neuron cannot draw: spirals and XOR.
+
+They sit beside scikit-learn's ``make_moons`` and ``make_circles`` and follow
+their conventions: ``n_samples``, ``shuffle``, ``noise`` and ``random_state``,
+and ``(X, y)`` returned with ``y`` of dtype intp.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils import shuffle as shuffle_arrays
+from sklearn.utils._param_validation import Interval, validate_params
+
+
+def _split_counts(n_samples, n_classes):
+    """Samples per class: as equal as possible, the first classes taking the rest."""
+    base, extra = divmod(n_samples, n_classes)
+    return [base + (k < extra) for k in range(n_classes)]
+
+
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "n_classes": [Interval(Integral, 2, None, closed="left")],
+        "n_turns": [Interval(Real, 0, None, closed="neither")],
+        "shuffle": ["boolean"],
+        "noise": [Interval(Real, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_spiral(
+    n_samples=100,
+    *,
+    n_classes=2,
+    n_turns=1.0,
+    shuffle=True,
+    noise=None,
+    random_state=None,
+):
+    """Make interleaved spiral arms, one per class.
+
+    Each arm winds ``n_turns`` times around the origin from radius 0 to 1; the
+    arms are rotations of each other by ``2 pi / n_classes``. Telling them apart
+    takes a network with hidden layers: a linear boundary cannot.
+
+    Parameters
+    ----------
+    n_samples : int, default=100
+        Total number of points, split as evenly as possible between the arms.
+    n_classes : int, default=2
+        Number of arms.
+    n_turns : float, default=1.0
+        How many times each arm winds around the origin.
+    shuffle : bool, default=True
+        Whether to shuffle the samples.
+    noise : float, default=None
+        Standard deviation of Gaussian noise added to the coordinates.
+    random_state : int, RandomState instance or None, default=None
+        Determines the shuffling and the noise.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        The points.
+    y : ndarray of shape (n_samples,)
+        The arm (0 to n_classes - 1) of each point.
+
+    See Also
+    --------
+    make_xor : Four clusters labelled by the exclusive or of their signs.
+    sklearn.datasets.make_moons : Two interleaving half circles.
+
+    Examples
+    --------
+    >>> from sknetviz.datasets import make_spiral
+    >>> X, y = make_spiral(n_samples=300, n_classes=3, noise=0.05, random_state=0)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((300, 2), [0, 1, 2])
+    """
+    generator = check_random_state(random_state)
+    X_parts, y_parts = [], []
+    for label, count in enumerate(_split_counts(n_samples, n_classes)):
+        radius = np.linspace(0.0, 1.0, count, endpoint=True)
+        angle = 2 * np.pi * (n_turns * radius + label / n_classes)
+        X_parts.append(np.c_[radius * np.cos(angle), radius * np.sin(angle)])
+        y_parts.append(np.full(count, label, dtype=np.intp))
+    X, y = np.vstack(X_parts), np.concatenate(y_parts)
+    if shuffle:
+        X, y = shuffle_arrays(X, y, random_state=generator)
+    if noise is not None:
+        X += generator.normal(scale=noise, size=X.shape)
+    return X, y
+
+
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "noise": [Interval(Real, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_xor(n_samples=100, *, shuffle=True, noise=None, random_state=None):
+    """Make the exclusive-or problem: class 1 where exactly one coordinate is positive.
+
+    Points are drawn uniformly in the four quadrants of [-1, 1]^2 (equal
+    counts, the first quadrants taking any remainder). No straight line
+    separates the classes, the classic case for a hidden layer.
+
+    Parameters
+    ----------
+    n_samples : int, default=100
+        Total number of points.
+    shuffle : bool, default=True
+        Whether to shuffle the samples.
+    noise : float, default=None
+        Standard deviation of Gaussian noise added after labelling, so noisy
+        points can cross into the other class's quadrant.
+    random_state : int, RandomState instance or None, default=None
+        Determines the points, the shuffling and the noise.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        The points.
+    y : ndarray of shape (n_samples,)
+        ``1`` where ``x0 * x1 < 0``, else ``0``.
+
+    See Also
+    --------
+    make_spiral : Interleaved spiral arms.
+    sklearn.datasets.make_circles : A circle inside another.
+
+    Examples
+    --------
+    >>> from sknetviz.datasets import make_xor
+    >>> X, y = make_xor(n_samples=8, random_state=0)
+    >>> bool(((X[:, 0] * X[:, 1] < 0) == (y == 1)).all())
+    True
+    """
+    generator = check_random_state(random_state)
+    signs = np.array([[1, 1], [-1, -1], [-1, 1], [1, -1]])
+    X_parts, y_parts = [], []
+    for (sign0, sign1), count in zip(signs, _split_counts(n_samples, 4)):
+        magnitudes = generator.uniform(0.0, 1.0, size=(count, 2))
+        X_parts.append(magnitudes * [sign0, sign1])
+        y_parts.append(np.full(count, int(sign0 != sign1), dtype=np.intp))
+    X, y = np.vstack(X_parts), np.concatenate(y_parts)
+    if shuffle:
+        X, y = shuffle_arrays(X, y, random_state=generator)
+    if noise is not None:
+        X += generator.normal(scale=noise, size=X.shape)
+    return X, y

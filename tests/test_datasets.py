@@ -1,0 +1,65 @@
+"""make_spiral and make_xor behave like scikit-learn's generators."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+
+from sknetviz import MLPVisualClassifier
+from sknetviz.datasets import make_spiral, make_xor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.mark.parametrize("make", [make_spiral, make_xor])
+def test_shapes_dtypes_and_balance(make):
+    X, y = make(n_samples=101, random_state=0)
+    assert X.shape == (101, 2) and y.shape == (101,) and y.dtype == np.intp
+    counts = np.bincount(y)
+    assert counts.max() - counts.min() <= 2
+
+
+@pytest.mark.parametrize("make", [make_spiral, make_xor])
+def test_random_state_noise_and_shuffle(make):
+    X1, y1 = make(n_samples=60, noise=0.1, random_state=3)
+    X2, y2 = make(n_samples=60, noise=0.1, random_state=3)
+    assert_array_equal(X1, X2)
+    assert_array_equal(y1, y2)
+    X3, _ = make(n_samples=60, noise=0.1, random_state=4)
+    assert not np.allclose(X1, X3)
+    _, ordered = make(n_samples=60, shuffle=False, random_state=0)
+    assert (np.diff(ordered) >= 0).all()  # unshuffled: grouped by class
+    with pytest.raises(ValueError, match="n_samples"):
+        make(n_samples=0)
+
+
+def test_xor_labels_follow_the_signs():
+    X, y = make_xor(n_samples=400, random_state=0)
+    assert_array_equal(y, (X[:, 0] * X[:, 1] < 0).astype(int))
+    assert np.abs(X).max() <= 1
+
+
+def test_spiral_arms_are_rotations():
+    X, y = make_spiral(n_samples=90, n_classes=3, shuffle=False)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    for label in range(3):
+        assert radius[y == label].min() == 0 and radius[
+            y == label
+        ].max() == pytest.approx(1)
+    rotation = 2 * np.pi / 3
+    turn = np.array(
+        [[np.cos(rotation), np.sin(rotation)], [-np.sin(rotation), np.cos(rotation)]]
+    )
+    np.testing.assert_allclose(X[y == 0] @ turn, X[y == 1], atol=1e-12)
+
+
+@pytest.mark.parametrize("make", [make_spiral, make_xor])
+def test_a_hidden_layer_is_needed(make):
+    X, y = make(n_samples=300, noise=0.05, random_state=0)
+    linear = cross_val_score(LogisticRegression(), X, y, cv=3).mean()
+    network = MLPVisualClassifier(
+        (32, 32), learning_rate_init=0.01, max_iter=400, random_state=0
+    )
+    deep = cross_val_score(network, X, y, cv=3).mean()
+    assert linear < 0.7 and deep > 0.9
