@@ -62,7 +62,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -70,6 +69,7 @@ import time
 import warnings
 
 import numpy as np
+from _peak import extra_peak_rss
 
 HIDDEN = (256, 128)
 N_FEATURES = 784
@@ -219,24 +219,6 @@ def train(library, X, y, epochs, seed):
 # ------------------------------------------------------------------- memory
 
 
-def _status_kib(field):
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def _reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-        _status_kib("VmHWM")
-    except (OSError, KeyError):
-        return False
-    return True
-
-
 def memory_child(library, n_samples, epochs, threads):
     """Run in a fresh process: print the extra peak RSS of training as JSON."""
     if library == TORCH:
@@ -249,19 +231,7 @@ def memory_child(library, n_samples, epochs, threads):
         import sknetviz  # noqa: F401
     X, y = make_data(n_samples)
     gc.collect()
-    if _reset_peak_rss():
-        method = "VmHWM after resetting it (/proc/self/clear_refs) minus VmRSS"
-        before = _status_kib("VmRSS")
-        train(library, X, y, epochs, seed=0)
-        peak = _status_kib("VmHWM")
-    else:
-        method = "ru_maxrss delta (peak mark could not be reset)"
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        train(library, X, y, epochs, seed=0)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps({"extra_kib": peak - before, "before_kib": before, "method": method})
-    )
+    print(json.dumps(extra_peak_rss(lambda: train(library, X, y, epochs, seed=0))))
 
 
 def measure_memory(library, args, threads):
