@@ -1,5 +1,20 @@
 """Displays that draw what a fitted network does, in scikit-learn's Display style."""
 
+from ._activation_functions import ActivationFunctionDisplay
 from ._boundary import DecisionBoundaryDisplay
+from ._gradients import GradientFlowDisplay, GradientFlowPanels
+from ._network import NetworkDiagramDisplay
+from ._neuron import NeuronDisplay
+from ._neurons import NeuronActivationDisplay
+from ._training_curve import TrainingCurveDisplay
 
-__all__ = ["DecisionBoundaryDisplay"]
+__all__ = [
+    "ActivationFunctionDisplay",
+    "DecisionBoundaryDisplay",
+    "GradientFlowDisplay",
+    "GradientFlowPanels",
+    "NetworkDiagramDisplay",
+    "NeuronActivationDisplay",
+    "NeuronDisplay",
+    "TrainingCurveDisplay",
+]

@@ -75,9 +75,11 @@ class NetworkView:
         self.layer_sizes = [self.coefs[0].shape[0]] + [c.shape[1] for c in self.coefs]
 
     def transform(self, X):
-        """Pass ``X`` through the Pipeline's steps before the network."""
-        if isinstance(self.estimator, Pipeline):
-            return self.estimator[:-1].transform(X)
+        """Pass ``X`` through every step before the network, nested Pipelines too."""
+        estimator = self.estimator
+        while isinstance(estimator, Pipeline):
+            X = estimator[:-1].transform(X)
+            estimator = estimator.steps[-1][1]
         return X
 
     def layer_outputs(self, X, *, transformed=False):
@@ -97,6 +99,11 @@ class NetworkView:
             layer; the last is the output layer's probabilities.
         """
         A = np.asarray(X if transformed else self.transform(X), dtype=float)
+        if A.ndim != 2 or A.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X has {A.shape[-1]} features after the Pipeline's steps, but the "
+                f"network expects {self.layer_sizes[0]}."
+            )
         outputs = [A]
         hidden = get_activation(self.activation)[0]
         for index, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
@@ -142,8 +149,10 @@ def network_view(estimator, what):
     view : NetworkView
     """
     network = final_estimator(estimator)
-    if not _is_dense_network(network) and not hasattr(network, "fit"):
-        raise TypeError(f"{what} needs {SUPPORTED}; got {type(estimator).__name__}.")
+    # An MLP is recognised by its parameters, so an unfitted one is told to fit
+    # and anything else is told what is supported, fitted or not.
+    if not all(hasattr(network, name) for name in ("hidden_layer_sizes", "activation")):
+        raise TypeError(f"{what} needs {SUPPORTED}; got {type(network).__name__}.")
     check_fitted(estimator, what)
     if not _is_dense_network(network):
         raise TypeError(

@@ -1,0 +1,301 @@
+"""ActivationFunctionDisplay: activation functions and their derivatives, computed
+with the core's own formulas."""
+
+from numbers import Integral
+
+import numpy as np
+
+from ..nn.activations import ACTIVATIONS, LEAKY_RELU_SLOPE, get_activation
+from ._adapters import network_view
+
+# Titles only: the values drawn come from ACTIVATIONS.
+FORMULAS = {
+    "identity": r"$f(z) = z$",
+    "logistic": r"$f(z) = 1\,/\,(1 + e^{-z})$",
+    "sigmoid": r"$f(z) = 1\,/\,(1 + e^{-z})$",
+    "tanh": r"$f(z) = \tanh(z)$",
+    "relu": r"$f(z) = \max(0,\, z)$",
+    "leaky_relu": rf"$f(z) = \max({LEAKY_RELU_SLOPE:g}\,z,\, z)$",
+    "softmax": r"$f(z) = e^{z}\,/\,(e^{z} + e^{0})$ on logits $[z, 0]$",
+}
+
+
+def activation_curves(name, x):
+    """An activation and its derivative at every point of ``x``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`sknetviz.nn.ACTIVATIONS`.
+    x : ndarray of shape (n_points,)
+        Pre-activations.
+
+    Returns
+    -------
+    values, derivatives : ndarray of shape (n_points,)
+        f(x) and f'(x). For 'softmax', which is row-wise, x is the first logit
+        of the row ``[x, 0]``: the values are the first class's probability
+        and the derivatives its partial derivative with respect to x.
+    """
+    function, derivative = get_activation(name)
+    if name == "softmax":
+        logits = np.column_stack([x, np.zeros_like(x)])
+        probabilities = function(logits)
+        upstream = np.zeros_like(logits)
+        upstream[:, 0] = 1.0
+        return probabilities[:, 0], derivative(probabilities, upstream)[:, 0]
+    values = function(x)
+    # Derivatives are written from the output: f'(z) = derivative(f(z), 1).
+    return values, derivative(values, np.ones_like(x))
+
+
+class ActivationFunctionDisplay:
+    """Activation functions and their derivatives, one panel each.
+
+    Values and derivatives are computed with :data:`sknetviz.nn.ACTIVATIONS`,
+    the functions the networks train with, and each derivative from the
+    function's output as backpropagation does: ``f'(z) = derivative(f(z), 1)``.
+    The derivative shows how much of the error each layer passes back: at
+    most 1/4 for the logistic, 1 for tanh at 0, and exactly 1 for a ReLU
+    wherever it is active.
+
+    'softmax' is row-wise, so it is drawn over the two-logit row ``[z, 0]``:
+    the curve is the probability of the first class, ``e^z / (e^z + 1)``,
+    which equals the logistic, and the dashed curve is its derivative with
+    respect to ``z``.
+
+    Create it with :meth:`from_names` or :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_points,)
+        Pre-activations z.
+    values : dict of str to ndarray of shape (n_points,)
+        f(x) per activation name, in panel order.
+    derivatives : dict of str to ndarray of shape (n_points,)
+        f'(x) per activation name.
+    roles : dict of str to str, default=None
+        Where each activation is used ('hidden layers', 'output layer'),
+        shown in the panel titles.
+
+    Attributes
+    ----------
+    function_lines_ : dict of str to matplotlib Line2D
+        The solid line of each function.
+    derivative_lines_ : dict of str to matplotlib Line2D
+        The dashed line of each derivative; empty when derivatives are not
+        drawn.
+    axes_ : ndarray of matplotlib Axes of shape (n_functions,)
+        One panel per function, in the order of ``values``.
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    GradientFlowDisplay : How these derivatives multiply across layers in
+        training.
+    sknetviz.nn.ACTIVATIONS : The formulas.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sknetviz.inspection import ActivationFunctionDisplay
+    >>> display = ActivationFunctionDisplay.from_names(("logistic", "relu", "tanh"))
+    >>> float(display.derivatives["logistic"].max().round(3))
+    0.25
+    >>> len(display.axes_), len(display.derivative_lines_)
+    (3, 3)
+    """
+
+    def __init__(self, *, x, values, derivatives, roles=None):
+        self.x = x
+        self.values = values
+        self.derivatives = derivatives
+        self.roles = roles
+
+    def plot(self, axes=None, *, derivatives=True, n_cols=3):
+        """Draw one panel per function: the function solid, its derivative dashed.
+
+        Parameters
+        ----------
+        axes : array-like of matplotlib Axes, default=None
+            One per function; a new figure when None.
+        derivatives : bool, default=True
+            Whether to draw the derivatives.
+        n_cols : int, default=3
+            Panels per row of a new figure.
+
+        Returns
+        -------
+        display : ActivationFunctionDisplay
+        """
+        import matplotlib.pyplot as plt
+
+        names = list(self.values)
+        if axes is None:
+            n_cols = min(n_cols, len(names))
+            n_rows = -(-len(names) // n_cols)
+            figure, axes = plt.subplots(
+                n_rows,
+                n_cols,
+                figsize=(3.9 * n_cols, 3.4 * n_rows),
+                squeeze=False,
+                layout="constrained",
+            )
+            for spare in axes.ravel()[len(names) :]:
+                figure.delaxes(spare)
+            axes = axes.ravel()[: len(names)]
+        axes = np.asarray(axes, dtype=object).ravel()
+        if len(axes) != len(names):
+            raise ValueError(
+                f"axes needs one Axes per function: got {len(axes)} for "
+                f"{len(names)} functions ({names})."
+            )
+        self.function_lines_, self.derivative_lines_ = {}, {}
+        for name, ax in zip(names, axes):
+            self.function_lines_[name] = ax.plot(
+                self.x, self.values[name], color="C0", linewidth=2, label="f(z)"
+            )[0]
+            if derivatives:
+                self.derivative_lines_[name] = ax.plot(
+                    self.x,
+                    self.derivatives[name],
+                    color="C3",
+                    linestyle="--",
+                    linewidth=1.6,
+                    label="f′(z)",
+                )[0]
+            ax.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+            ax.axvline(0, color="0.6", linewidth=0.8, zorder=0)
+            ax.set_xlabel("z (pre-activation)")
+            ax.set_title(self._title(name), fontsize="medium")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize="small", loc="upper left", framealpha=0.85)
+        axes[0].set_ylabel("f(z), f′(z)")
+        self.axes_ = axes
+        self.figure_ = axes[0].figure
+        return self
+
+    def _title(self, name):
+        role = (self.roles or {}).get(name)
+        heading = name if role is None else f"{role}: {name}"
+        formula = FORMULAS.get(name)
+        return heading if formula is None else f"{heading}\n{formula}"
+
+    @classmethod
+    def from_names(
+        cls,
+        names=("logistic", "relu", "tanh"),
+        *,
+        x_range=(-5, 5),
+        n_points=400,
+        derivatives=True,
+        axes=None,
+    ):
+        """Plot activation functions by name.
+
+        Parameters
+        ----------
+        names : sequence of str, default=('logistic', 'relu', 'tanh')
+            Keys of :data:`sknetviz.nn.ACTIVATIONS`: 'identity', 'logistic'
+            (or 'sigmoid'), 'tanh', 'relu', 'leaky_relu', 'softmax'.
+        x_range : tuple of float, default=(-5, 5)
+            Interval of pre-activations drawn.
+        n_points : int, default=400
+            Number of points on it.
+        derivatives : bool, default=True
+            Whether to draw the derivatives (they are computed either way).
+        axes : array-like of matplotlib Axes, default=None
+            One per name; a new figure when None.
+
+        Returns
+        -------
+        display : ActivationFunctionDisplay
+        """
+        return cls._from_roles(
+            {name: None for name in _check_names(names)},
+            x_range=x_range,
+            n_points=n_points,
+            derivatives=derivatives,
+            axes=axes,
+        )
+
+    @classmethod
+    def from_estimator(
+        cls, estimator, *, x_range=(-5, 5), n_points=400, derivatives=True, axes=None
+    ):
+        """Plot the hidden and output activations of a fitted network.
+
+        Parameters
+        ----------
+        estimator : estimator
+            A fitted MLPVisualClassifier, MLPClassifier, or a Pipeline ending
+            in either.
+        x_range : tuple of float, default=(-5, 5)
+            Interval of pre-activations drawn.
+        n_points : int, default=400
+            Number of points on it.
+        derivatives : bool, default=True
+            Whether to draw the derivatives.
+        axes : array-like of matplotlib Axes, default=None
+            One per panel: two, or one when the hidden and output activations
+            are the same; a new figure when None.
+
+        Returns
+        -------
+        display : ActivationFunctionDisplay
+        """
+        view = network_view(estimator, "ActivationFunctionDisplay")
+        if view.activation == view.out_activation:
+            roles = {view.activation: "hidden and output layers"}
+        else:
+            roles = {
+                view.activation: "hidden layers",
+                view.out_activation: "output layer",
+            }
+        return cls._from_roles(
+            roles,
+            x_range=x_range,
+            n_points=n_points,
+            derivatives=derivatives,
+            axes=axes,
+        )
+
+    @classmethod
+    def _from_roles(cls, roles, *, x_range, n_points, derivatives, axes):
+        low, high = _check_range(x_range, n_points)
+        x = np.linspace(low, high, n_points)
+        values, slopes = {}, {}
+        for name in roles:
+            values[name], slopes[name] = activation_curves(name, x)
+        display = cls(
+            x=x,
+            values=values,
+            derivatives=slopes,
+            roles=roles if any(roles.values()) else None,
+        )
+        return display.plot(axes=axes, derivatives=derivatives)
+
+
+def _check_names(names):
+    names = [names] if isinstance(names, str) else list(names)
+    if not names:
+        raise ValueError("ActivationFunctionDisplay needs at least one name.")
+    unknown = [name for name in names if name not in ACTIVATIONS]
+    if unknown:
+        raise ValueError(
+            f"Unknown activation {unknown[0]!r}; expected names from "
+            f"{sorted(ACTIVATIONS)}."
+        )
+    if len(set(names)) != len(names):
+        raise ValueError(f"names must not repeat; got {names}.")
+    return names
+
+
+def _check_range(x_range, n_points):
+    low, high = (float(bound) for bound in x_range)
+    if not low < high:
+        raise ValueError(f"x_range must be (low, high) with low < high; got {x_range}.")
+    if not isinstance(n_points, Integral) or n_points < 2:
+        raise ValueError(f"n_points must be an integer >= 2; got {n_points}.")
+    return low, high
