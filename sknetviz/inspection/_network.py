@@ -1,0 +1,414 @@
+"""NetworkDiagramDisplay: a fitted network drawn as neurons and weighted connections."""
+
+from numbers import Integral
+
+import numpy as np
+
+from ._adapters import network_view
+
+MAX_LINEWIDTH = 3.5
+NODE_RADIUS = 0.32
+LAYER_SPACING = 4.0
+INCH_PER_UNIT = 0.42
+HEADING_ROOM = 1.8
+
+
+def check_positive_int(value, name):
+    """Raise a ValueError unless ``value`` is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
+    return int(value)
+
+
+def unit_strengths(coefs, layer):
+    """L2 norm of every unit's incoming and outgoing weights.
+
+    Parameters
+    ----------
+    coefs : list of ndarray of shape (fan_in, fan_out)
+        The network's weight matrices, input side first.
+    layer : int
+        The layer, counted from the input layer (0) to the output layer
+        (``len(coefs)``).
+
+    Returns
+    -------
+    strengths : ndarray of shape (n_units,)
+    """
+    size = coefs[0].shape[0] if layer == 0 else coefs[layer - 1].shape[1]
+    squares = np.zeros(size)
+    if layer > 0:
+        squares += np.square(coefs[layer - 1]).sum(axis=0)
+    if layer < len(coefs):
+        squares += np.square(coefs[layer]).sum(axis=1)
+    return np.sqrt(squares)
+
+
+def strongest_units(coefs, layer, max_units):
+    """Indices, ascending, of the ``max_units`` strongest units of a layer
+    (all of them if the layer is not wider), as ranked by :func:`unit_strengths`."""
+    strengths = unit_strengths(coefs, layer)
+    if strengths.size <= max_units:
+        return np.arange(strengths.size)
+    return np.sort(np.argsort(-strengths, kind="stable")[:max_units])
+
+
+def input_names(view, feature_names):
+    """Names of the network's input features.
+
+    ``feature_names`` if given; else the names the Pipeline's earlier steps
+    give out, or the network's ``feature_names_in_``; else x0, x1, ...
+    """
+    n_inputs = view.layer_sizes[0]
+    if feature_names is None:
+        feature_names = getattr(view.network, "feature_names_in_", None)
+        if view.estimator is not view.network:
+            try:
+                feature_names = view.estimator[:-1].get_feature_names_out()
+            except AttributeError:
+                feature_names = None
+    if feature_names is None:
+        return np.array([f"x{i}" for i in range(n_inputs)])
+    names = np.asarray(feature_names, dtype=object).astype(str)
+    if names.shape != (n_inputs,):
+        raise ValueError(
+            f"feature_names must have one name per input of the network "
+            f"({n_inputs}), got {len(names)}."
+        )
+    return names
+
+
+def output_names(view, class_names):
+    """Names of the output units: one per class, or the positive class alone
+    for a binary network's single logistic unit."""
+    classes = view.classes if class_names is None else np.asarray(class_names)
+    if len(classes) != len(view.classes):
+        raise ValueError(
+            f"class_names must have one name per class ({len(view.classes)}), "
+            f"got {len(classes)}."
+        )
+    names = np.asarray(classes, dtype=object).astype(str)
+    if view.layer_sizes[-1] == 1:
+        return names[1:]
+    return names
+
+
+class NetworkDiagramDisplay:
+    """A fitted network drawn as neurons and the weights between them.
+
+    The feedforward diagram of the visual guide with the model's real numbers:
+    one column of circles per layer, input layer first; one line per weight,
+    as thick as the weight is large (relative to the largest of its layer) and
+    coloured by its value; every neuron's fill coloured by its bias. A layer
+    wider than ``max_units`` shows its strongest units only (by the L2 norm of
+    their incoming and outgoing weights) and says how many it hides.
+
+    Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
+
+    Parameters
+    ----------
+    layer_sizes : list of int
+        Units per layer, the input layer first.
+    shown_units : list of ndarray of int
+        The units drawn in each layer, ascending.
+    weights : list of ndarray of shape (n_shown_in, n_shown_out)
+        The weights between the drawn units of consecutive layers.
+    biases : list of ndarray of shape (n_shown_out,)
+        The biases of the drawn units of every layer after the input layer:
+        ``biases[i]`` belongs to layer ``i + 1``.
+    hidden_counts : list of int
+        How many units of each layer are not drawn.
+    input_names : ndarray of str of shape (layer_sizes[0],)
+        Names of the input units.
+    output_names : ndarray of str of shape (layer_sizes[-1],)
+        Names of the output units.
+    activation : str
+        Activation of the hidden layers.
+    out_activation : str
+        Activation of the output layer.
+    title : str, default=None
+
+    Attributes
+    ----------
+    node_patches_ : list of list of matplotlib Circle
+        The drawn neurons, one list per layer.
+    edge_collection_ : matplotlib LineCollection
+        The drawn weights.
+    more_texts_ : list of matplotlib Text
+        One "+ N more" per layer that hides units.
+    colorbar_ : matplotlib Colorbar
+        The scale of the weights and biases.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    NeuronDisplay : The anatomy of one neuron for one sample.
+    NeuronActivationDisplay : Every hidden neuron's output over the input plane.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from sknetviz import MLPVisualClassifier
+    >>> from sknetviz.inspection import NetworkDiagramDisplay
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = MLPVisualClassifier((32,), learning_rate_init=0.01, max_iter=200,
+    ...                           random_state=0).fit(X / 16, y)
+    >>> display = NetworkDiagramDisplay.from_estimator(clf, max_units=10)
+    >>> display.layer_sizes, display.hidden_counts
+    ([64, 32, 10], [54, 22, 0])
+    >>> [text.get_text() for text in display.more_texts_]
+    ['+ 54 more', '+ 22 more']
+    """
+
+    def __init__(
+        self,
+        *,
+        layer_sizes,
+        shown_units,
+        weights,
+        biases,
+        hidden_counts,
+        input_names,
+        output_names,
+        activation,
+        out_activation,
+        title=None,
+    ):
+        self.layer_sizes = layer_sizes
+        self.shown_units = shown_units
+        self.weights = weights
+        self.biases = biases
+        self.hidden_counts = hidden_counts
+        self.input_names = input_names
+        self.output_names = output_names
+        self.activation = activation
+        self.out_activation = out_activation
+        self.title = title
+
+    def plot(self, ax=None, *, cmap="RdBu_r"):
+        """Draw the neurons, the weights, the labels and a colorbar.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        cmap : str or matplotlib Colormap, default="RdBu_r"
+            A diverging colormap for the weights and biases, its middle at 0.
+
+        Returns
+        -------
+        display : NetworkDiagramDisplay
+        """
+        import matplotlib as mpl
+        import matplotlib.pyplot as plt
+
+        rows = max(len(units) for units in self.shown_units) + any(self.hidden_counts)
+        n_layers = len(self.layer_sizes)
+        if ax is None:
+            label_chars = max(len(name) for name in self.input_names) + max(
+                len(name) for name in self.output_names
+            )
+            width = INCH_PER_UNIT * LAYER_SPACING * (n_layers - 1) + 2.2
+            width += 0.075 * label_chars
+            height = INCH_PER_UNIT * (rows + 2.2) + 0.5
+            _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        largest = max(
+            [np.abs(w).max(initial=0) for w in self.weights]
+            + [np.abs(b).max(initial=0) for b in self.biases]
+        )
+        norm = mpl.colors.Normalize(-largest or -1.0, largest or 1.0)
+        positions = [self._unit_heights(units) for units in self.shown_units]
+        self.edge_collection_ = self._draw_edges(mpl, ax, positions, cmap, norm)
+        self.node_patches_ = self._draw_nodes(mpl, ax, positions, cmap, norm)
+        self.more_texts_ = self._draw_labels(ax, positions)
+        top = max(heights[0] for heights in positions)
+        ax.set_xlim(-2 * NODE_RADIUS, LAYER_SPACING * (n_layers - 1) + 2 * NODE_RADIUS)
+        ax.set_ylim(top - rows - 0.1, top + HEADING_ROOM)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+        self.colorbar_ = ax.figure.colorbar(mappable, ax=ax, shrink=0.6, pad=0.02)
+        self.colorbar_.set_label("weight (lines), bias (fill)")
+        if self.title is not None:
+            ax.set_title(self.title)
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    def _unit_heights(self, units):
+        """Heights of the drawn units of a column, top to bottom, centred;
+        a layer that hides units keeps room for its "+ N more" below."""
+        heights = (len(units) - 1) / 2 - np.arange(len(units), dtype=float)
+        return heights + 0.5 * any(self.hidden_counts)
+
+    def _draw_edges(self, mpl, ax, positions, cmap, norm):
+        segments, colors, widths = [], [], []
+        for layer, W in enumerate(self.weights):
+            x_from = layer * LAYER_SPACING + NODE_RADIUS
+            x_to = (layer + 1) * LAYER_SPACING - NODE_RADIUS
+            largest = np.abs(W).max(initial=0) or 1.0
+            for i, j in np.ndindex(*W.shape):
+                segments.append(
+                    ((x_from, positions[layer][i]), (x_to, positions[layer + 1][j]))
+                )
+                colors.append(cmap(norm(W[i, j])))
+                widths.append(MAX_LINEWIDTH * abs(W[i, j]) / largest)
+        # Strong weights are drawn last, over the faint ones.
+        order = np.argsort(widths, kind="stable")
+        edges = mpl.collections.LineCollection(
+            [segments[k] for k in order],
+            colors=[colors[k] for k in order],
+            linewidths=np.asarray(widths)[order],
+            zorder=1,
+        )
+        ax.add_collection(edges)
+        return edges
+
+    def _draw_nodes(self, mpl, ax, positions, cmap, norm):
+        patches = []
+        for layer, heights in enumerate(positions):
+            column = []
+            for k, height in enumerate(heights):
+                fill = "white" if layer == 0 else cmap(norm(self.biases[layer - 1][k]))
+                circle = mpl.patches.Circle(
+                    (layer * LAYER_SPACING, height),
+                    NODE_RADIUS,
+                    facecolor=fill,
+                    edgecolor="0.2",
+                    linewidth=1.0,
+                    zorder=2,
+                )
+                ax.add_patch(circle)
+                column.append(circle)
+                if 0 < layer < len(positions) - 1:
+                    # The unit's index, as NeuronDisplay and
+                    # NeuronActivationDisplay name it.
+                    dark = np.mean(mpl.colors.to_rgb(fill)) < 0.5
+                    ax.text(
+                        layer * LAYER_SPACING,
+                        height,
+                        str(self.shown_units[layer][k]),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if dark else "0.15",
+                        zorder=3,
+                    )
+            patches.append(column)
+        return patches
+
+    def _draw_labels(self, ax, positions):
+        last = len(positions) - 1
+        top = max(heights[0] for heights in positions) + NODE_RADIUS + 0.35
+        for layer in range(len(positions)):
+            ax.text(
+                layer * LAYER_SPACING,
+                top,
+                self._layer_heading(layer),
+                ha="center",
+                va="bottom",
+                fontsize="small",
+            )
+        gap = NODE_RADIUS + 0.15
+        for name, height in zip(self.input_names[self.shown_units[0]], positions[0]):
+            ax.text(-gap, height, name, ha="right", va="center", fontsize="small")
+        for name, height in zip(
+            self.output_names[self.shown_units[last]], positions[last]
+        ):
+            x = last * LAYER_SPACING + gap
+            ax.text(x, height, name, ha="left", va="center", fontsize="small")
+        more_texts = []
+        for layer, (heights, hidden) in enumerate(zip(positions, self.hidden_counts)):
+            if hidden:
+                more_texts.append(
+                    ax.text(
+                        layer * LAYER_SPACING,
+                        heights[-1] - 1.0,
+                        f"+ {hidden} more",
+                        ha="center",
+                        va="center",
+                        fontsize="small",
+                        style="italic",
+                        color="0.3",
+                    )
+                )
+        return more_texts
+
+    def _layer_heading(self, layer):
+        size = self.layer_sizes[layer]
+        if layer == 0:
+            return f"input\n{size} features"
+        if layer == len(self.layer_sizes) - 1:
+            return f"output\n{size} × {self.out_activation}"
+        return f"hidden {layer}\n{size} × {self.activation}"
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        *,
+        max_units=12,
+        ax=None,
+        cmap="RdBu_r",
+        feature_names=None,
+        class_names=None,
+        title=None,
+    ):
+        """Draw the neurons and weights of a fitted network.
+
+        Parameters
+        ----------
+        estimator : estimator
+            A fitted MLPVisualClassifier, MLPClassifier, or Pipeline ending in
+            one (the diagram shows the network's inputs: the features after
+            the Pipeline's earlier steps).
+        max_units : int, default=12
+            Most units drawn per layer; a wider layer shows its strongest.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        cmap : str or matplotlib Colormap, default="RdBu_r"
+            A diverging colormap: red positive, blue negative by default.
+        feature_names : array-like of str, default=None
+            Names of the network's inputs; by default the names the Pipeline's
+            earlier steps give out, the network's ``feature_names_in_``, or
+            x0, x1, ...
+        class_names : array-like of str, default=None
+            Names of the classes, in the order of ``classes_``; by default
+            the class labels. A binary network has one output unit, named
+            after the positive class ``classes_[1]``.
+        title : str, default=None
+
+        Returns
+        -------
+        display : NetworkDiagramDisplay
+        """
+        view = network_view(estimator, "NetworkDiagramDisplay")
+        max_units = check_positive_int(max_units, "max_units")
+        shown_units = [
+            strongest_units(view.coefs, layer, max_units)
+            for layer in range(len(view.layer_sizes))
+        ]
+        weights = [
+            W[np.ix_(shown_units[layer], shown_units[layer + 1])]
+            for layer, W in enumerate(view.coefs)
+        ]
+        biases = [b[shown_units[layer + 1]] for layer, b in enumerate(view.intercepts)]
+        display = cls(
+            layer_sizes=list(view.layer_sizes),
+            shown_units=shown_units,
+            weights=weights,
+            biases=biases,
+            hidden_counts=[
+                size - len(units) for size, units in zip(view.layer_sizes, shown_units)
+            ],
+            input_names=input_names(view, feature_names),
+            output_names=output_names(view, class_names),
+            activation=view.activation,
+            out_activation=view.out_activation,
+            title=title,
+        )
+        return display.plot(ax=ax, cmap=cmap)

@@ -1,0 +1,378 @@
+"""NeuronActivationDisplay: every hidden neuron's output as a heatmap over the input
+plane, as TensorFlow Playground shows it."""
+
+import numpy as np
+
+from ._adapters import network_view
+from ._boundary import PETROFF_10
+from ._grid import (
+    CHUNK_POINTS,
+    _as_rows,
+    as_array,
+    check_grid_arguments,
+    meshgrid,
+    n_features_of,
+)
+from ._network import check_positive_int, strongest_units
+from ._neuron import check_layer, layer_title
+
+BOUNDED_RANGES = {
+    "logistic": (0.0, 1.0),
+    "sigmoid": (0.0, 1.0),
+    "softmax": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+}
+"""dict: activation -> its fixed colour range; others are symmetric around 0."""
+
+PANEL_INCHES = 1.9
+
+
+def layer_outputs_on_grid(view, xx0, xx1, layers, neurons, like):
+    """The outputs of chosen neurons of chosen layers over the grid.
+
+    Evaluated ``CHUNK_POINTS`` grid points at a time, so memory stays bounded
+    at any grid resolution.
+
+    Parameters
+    ----------
+    view : NetworkView
+    xx0, xx1 : ndarray of shape (grid_resolution, grid_resolution)
+    layers : list of int
+        Layer indices, 0 for the first hidden layer.
+    neurons : list of ndarray of int
+        The neurons of each layer.
+    like : array-like
+        The user's X, whose container (a DataFrame's columns) the grid takes.
+
+    Returns
+    -------
+    activations : list of ndarray of shape (n_neurons, grid_resolution, \
+            grid_resolution)
+    """
+    points = np.column_stack([xx0.ravel(), xx1.ravel()])
+    flat = [np.empty((len(units), len(points))) for units in neurons]
+    for start in range(0, len(points), CHUNK_POINTS):
+        stop = start + CHUNK_POINTS
+        outputs = view.layer_outputs(_as_rows(points[start:stop], like))
+        for values, layer, units in zip(flat, layers, neurons):
+            values[:, start:stop] = outputs[layer + 1][:, units].T
+    return [values.reshape(-1, *xx0.shape) for values in flat]
+
+
+def color_range(activation, values):
+    """(vmin, vmax) of a layer: fixed for bounded activations, else symmetric
+    around 0 up to the layer's largest magnitude."""
+    if activation in BOUNDED_RANGES:
+        return BOUNDED_RANGES[activation]
+    largest = float(np.abs(values).max(initial=0)) or 1.0
+    return -largest, largest
+
+
+class NeuronActivationDisplay:
+    """Every hidden neuron's output over the plane of two input features.
+
+    As TensorFlow Playground shows a network: one row per layer, one heatmap
+    per neuron, its colour the neuron's output (after the activation) at each
+    point of the input plane. It shows how the first layer cuts the plane with
+    lines and how later layers combine those cuts into curved regions. A
+    Pipeline's earlier steps are applied to the grid, so the plane is that of
+    the raw features. A layer wider than ``max_neurons_per_layer`` shows its
+    strongest neurons (as :class:`NetworkDiagramDisplay` ranks them).
+
+    Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
+
+    Parameters
+    ----------
+    xx0, xx1 : ndarray of shape (grid_resolution, grid_resolution)
+        The meshgrid.
+    activations : list of ndarray of shape (n_neurons, grid_resolution, \
+            grid_resolution)
+        The outputs of the drawn neurons, one array per drawn layer.
+    layer_indices : list of int
+        The drawn layers: 0 is the first hidden layer.
+    neuron_indices : list of ndarray of int
+        The drawn neurons of each drawn layer.
+    layer_activations : list of str
+        The activation of each drawn layer.
+    layer_names : list of str
+        'hidden layer 1', ... or 'output layer'.
+    color_ranges : list of tuple of float
+        (vmin, vmax) of each drawn layer: [0, 1] for logistic and softmax,
+        [-1, 1] for tanh, symmetric around 0 up to the layer's largest
+        magnitude otherwise.
+    xlabel, ylabel : str
+        Names of the two features.
+    samples : ndarray of shape (n_samples, 2), default=None
+        Samples to draw over every heatmap.
+    sample_labels : ndarray of shape (n_samples,), default=None
+        Their classes, which colour them.
+
+    Attributes
+    ----------
+    meshes_ : list of list of matplotlib QuadMesh
+        The heatmaps, one list per drawn layer.
+    colorbars_ : list of matplotlib Colorbar
+        One per drawn layer.
+    sample_scatters_ : list of matplotlib PathCollection
+        The samples of each class, on every heatmap.
+    axes_ : ndarray of matplotlib Axes of shape (n_layers_drawn, n_columns)
+        Axes beyond a layer's drawn neurons are hidden.
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    NetworkDiagramDisplay : The whole network's neurons and weights.
+    NeuronDisplay : The anatomy of one neuron for one sample.
+    DecisionBoundaryDisplay : The output over the same plane.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import make_moons
+    >>> from sknetviz import MLPVisualClassifier
+    >>> from sknetviz.inspection import NeuronActivationDisplay
+    >>> X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    >>> clf = MLPVisualClassifier((6, 4), activation="tanh", learning_rate_init=0.01,
+    ...                           max_iter=300, random_state=0).fit(X, y)
+    >>> display = NeuronActivationDisplay.from_estimator(clf, X, y=y,
+    ...                                                  grid_resolution=50)
+    >>> [a.shape for a in display.activations]
+    [(6, 50, 50), (4, 50, 50)]
+    >>> display.axes_.shape, display.color_ranges
+    ((2, 6), [(-1.0, 1.0), (-1.0, 1.0)])
+    """
+
+    def __init__(
+        self,
+        *,
+        xx0,
+        xx1,
+        activations,
+        layer_indices,
+        neuron_indices,
+        layer_activations,
+        layer_names,
+        color_ranges,
+        xlabel,
+        ylabel,
+        samples=None,
+        sample_labels=None,
+    ):
+        self.xx0 = xx0
+        self.xx1 = xx1
+        self.activations = activations
+        self.layer_indices = layer_indices
+        self.neuron_indices = neuron_indices
+        self.layer_activations = layer_activations
+        self.layer_names = layer_names
+        self.color_ranges = color_ranges
+        self.xlabel = xlabel
+        self.ylabel = ylabel
+        self.samples = samples
+        self.sample_labels = sample_labels
+
+    def plot(self, axes=None, *, cmap="RdBu_r"):
+        """Draw one heatmap per neuron, one row and one colorbar per layer.
+
+        Parameters
+        ----------
+        axes : array-like of matplotlib Axes of shape (n_layers_drawn, \
+                n_columns), default=None
+            Where to draw, ``n_columns`` being the most neurons drawn in a
+            layer; a new figure when None.
+        cmap : str or matplotlib Colormap, default="RdBu_r"
+
+        Returns
+        -------
+        display : NeuronActivationDisplay
+        """
+        shape = (len(self.activations), max(len(n) for n in self.neuron_indices))
+        axes = self._new_axes(shape) if axes is None else np.asarray(axes, dtype=object)
+        if axes.size != shape[0] * shape[1]:
+            raise ValueError(
+                f"axes must hold {shape[0]} x {shape[1]} Axes (layers x neurons "
+                f"drawn), got an array of shape {axes.shape}."
+            )
+        axes = axes.reshape(shape)
+        self.meshes_, self.colorbars_, self.sample_scatters_ = [], [], []
+        for row, values in enumerate(self.activations):
+            vmin, vmax = self.color_ranges[row]
+            meshes = []
+            for column, ax in enumerate(axes[row]):
+                if column >= len(values):
+                    ax.set_axis_off()
+                    continue
+                meshes.append(
+                    ax.pcolormesh(
+                        self.xx0,
+                        self.xx1,
+                        values[column],
+                        cmap=cmap,
+                        vmin=vmin,
+                        vmax=vmax,
+                        shading="auto",
+                        rasterized=True,
+                    )
+                )
+                self._decorate(ax, row, column)
+            self.meshes_.append(meshes)
+            colorbar = axes[row][0].figure.colorbar(
+                meshes[0], ax=list(axes[row]), shrink=0.9, pad=0.02, aspect=12
+            )
+            colorbar.set_label("output", fontsize="small")
+            self.colorbars_.append(colorbar)
+        self.axes_ = axes
+        self.figure_ = axes[0, 0].figure
+        return self
+
+    def _new_axes(self, shape):
+        import matplotlib.pyplot as plt
+
+        figure, axes = plt.subplots(
+            *shape,
+            figsize=(PANEL_INCHES * shape[1] + 1.6, PANEL_INCHES * shape[0] + 0.6),
+            squeeze=False,
+            sharex=True,
+            sharey=True,
+            layout="constrained",
+        )
+        figure.suptitle(
+            f"Each neuron's output over the plane of {self.xlabel} (across) "
+            f"and {self.ylabel} (up)",
+            fontsize="medium",
+        )
+        return axes
+
+    def _decorate(self, ax, row, column):
+        neuron = self.neuron_indices[row][column]
+        ax.set_title(f"neuron {neuron}", fontsize="small")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if column == 0:
+            ax.set_ylabel(
+                f"{self.layer_names[row]}\n{self.layer_activations[row]}",
+                fontsize="small",
+            )
+        if self.samples is not None:
+            for k, label in enumerate(np.unique(self.sample_labels)):
+                members = self.sample_labels == label
+                self.sample_scatters_.append(
+                    ax.scatter(
+                        self.samples[members, 0],
+                        self.samples[members, 1],
+                        s=6,
+                        color=PETROFF_10[k % len(PETROFF_10)],
+                        edgecolors="black",
+                        linewidths=0.3,
+                        label=str(label),
+                    )
+                )
+        ax.set_xlim(self.xx0.min(), self.xx0.max())
+        ax.set_ylim(self.xx1.min(), self.xx1.max())
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        *,
+        y=None,
+        grid_resolution=100,
+        eps=0.5,
+        layers=None,
+        max_neurons_per_layer=8,
+        axes=None,
+        cmap="RdBu_r",
+    ):
+        """Draw the output of every hidden neuron over the input plane.
+
+        Parameters
+        ----------
+        estimator : estimator
+            A fitted MLPVisualClassifier, MLPClassifier, or Pipeline ending in
+            one, that takes 2 features.
+        X : array-like of shape (n_samples, 2)
+            The data that sets the plane's range.
+        y : array-like of shape (n_samples,), default=None
+            Draw the samples of X over every heatmap, coloured by class.
+        grid_resolution : int, default=100
+            Points per side of the grid.
+        eps : float, default=0.5
+            Margin added around the range of X.
+        layers : list of int, default=None
+            The layers to draw: 0 is the first hidden layer, ``n_layers_ - 2``
+            the output layer, negative values count from the output layer.
+            By default every hidden layer.
+        max_neurons_per_layer : int, default=8
+            Most neurons drawn per layer; a wider layer shows its strongest.
+        axes : array-like of matplotlib Axes, default=None
+            Shape (n_layers_drawn, n_columns); a new figure when None.
+        cmap : str or matplotlib Colormap, default="RdBu_r"
+
+        Returns
+        -------
+        display : NeuronActivationDisplay
+        """
+        view = network_view(estimator, "NeuronActivationDisplay")
+        check_grid_arguments(grid_resolution, eps)
+        n_features = n_features_of(X)
+        if n_features != 2:
+            raise ValueError(
+                "NeuronActivationDisplay draws neurons over the plane of 2 input "
+                f"features; X has {n_features} features."
+            )
+        n_inputs = getattr(estimator, "n_features_in_", n_features)
+        if n_inputs != 2:
+            raise ValueError(
+                "NeuronActivationDisplay draws neurons over the plane of 2 input "
+                f"features; the estimator takes {n_inputs}."
+            )
+        max_neurons_per_layer = check_positive_int(
+            max_neurons_per_layer, "max_neurons_per_layer"
+        )
+        n_weight_layers = len(view.coefs)
+        if layers is None:
+            layers = range(n_weight_layers - 1)
+        layers = [check_layer(layer, n_weight_layers, "layers") for layer in layers]
+        if not layers:
+            raise ValueError(
+                "There is no layer to draw: the network has no hidden layer and "
+                "layers is empty or None."
+            )
+        neurons = [
+            strongest_units(view.coefs, layer + 1, max_neurons_per_layer)
+            for layer in layers
+        ]
+        X_array = as_array(X).astype(float)
+        if y is not None and len(y) != len(X_array):
+            raise ValueError(
+                f"y must have one label per sample of X ({len(X_array)}), got {len(y)}."
+            )
+        xx0, xx1 = meshgrid(X_array[:, 0], X_array[:, 1], grid_resolution, eps)
+        activations = layer_outputs_on_grid(view, xx0, xx1, layers, neurons, X)
+        names = [
+            view.out_activation if layer == n_weight_layers - 1 else view.activation
+            for layer in layers
+        ]
+        columns = getattr(X, "columns", None)
+        xlabel, ylabel = (
+            [str(name) for name in columns] if columns is not None else ["x0", "x1"]
+        )
+        display = cls(
+            xx0=xx0,
+            xx1=xx1,
+            activations=activations,
+            layer_indices=layers,
+            neuron_indices=neurons,
+            layer_activations=names,
+            layer_names=[layer_title(layer, n_weight_layers) for layer in layers],
+            color_ranges=[
+                color_range(name, values) for name, values in zip(names, activations)
+            ],
+            xlabel=xlabel,
+            ylabel=ylabel,
+            samples=None if y is None else X_array,
+            sample_labels=None if y is None else np.asarray(y),
+        )
+        return display.plot(axes=axes, cmap=cmap)
