@@ -113,6 +113,9 @@ class NeuronDisplay:
         'hidden layer 1', ... or 'output layer'.
     output_name : str, default=None
         The class of an output neuron.
+    preprocessed : bool, default=False
+        Whether the first layer's inputs went through a Pipeline's earlier
+        steps (so they are the transformed values of the named features).
 
     Attributes
     ----------
@@ -170,6 +173,7 @@ class NeuronDisplay:
         neuron,
         layer_name,
         output_name=None,
+        preprocessed=False,
     ):
         self.inputs = inputs
         self.weights = weights
@@ -183,6 +187,7 @@ class NeuronDisplay:
         self.neuron = neuron
         self.layer_name = layer_name
         self.output_name = output_name
+        self.preprocessed = preprocessed
         if products.size > MAX_INPUT_ROWS:
             order = np.argsort(-np.abs(products), kind="stable")
             self.shown_inputs = order[:MAX_INPUT_ROWS]
@@ -242,7 +247,10 @@ class NeuronDisplay:
         header_height = row_heights[0] + 0.3
         header = f"{'input':>9}   {'weight':>9}   {'product':>9}"
         ax.text(2.05, header_height, header, family="monospace", va="bottom")
-        source = "feature" if self.layer == 0 else f"unit of hidden layer {self.layer}"
+        if self.layer > 0:
+            source = f"unit of hidden layer {self.layer}"
+        else:
+            source = "feature (preprocessed)" if self.preprocessed else "feature"
         ax.text(1.95, header_height, source, ha="right", va="bottom")
         largest = np.abs(self.products).max(initial=0) or 1.0
         # The arrows land spread along the sum box's left side.
@@ -405,6 +413,7 @@ class NeuronDisplay:
             neuron=int(neuron),
             layer_name=layer_title(layer, n_weight_layers),
             output_name=output_name,
+            preprocessed=view.estimator is not view.network,
         )
         return display.plot(ax=ax)
 

@@ -175,6 +175,11 @@ def test_dataframe_row_and_its_feature_names():
     display = NeuronDisplay.from_estimator(net, X.iloc[[3]])
     assert_array_equal(display.input_names, X.columns)
     assert_allclose(display.inputs, net[0].transform(X.iloc[[3]])[0])
+    # The values are the scaled ones, and the header says so.
+    assert display.preprocessed
+    assert "feature (preprocessed)" in {text.get_text() for text in display.ax_.texts}
+    bare = NeuronDisplay.from_estimator(net[-1], net[0].transform(X.iloc[[3]]))
+    assert not bare.preprocessed
 
 
 def test_bad_arguments(iris):
