@@ -2,6 +2,8 @@
 
 from ._activation_functions import ActivationFunctionDisplay
 from ._boundary import DecisionBoundaryDisplay
+from ._comparison import BoundaryComparisonDisplay
+from ._evolution import BoundaryEvolutionDisplay
 from ._gradients import GradientFlowDisplay, GradientFlowPanels
 from ._network import NetworkDiagramDisplay
 from ._neuron import NeuronDisplay
@@ -10,6 +12,8 @@ from ._training_curve import TrainingCurveDisplay
 
 __all__ = [
     "ActivationFunctionDisplay",
+    "BoundaryComparisonDisplay",
+    "BoundaryEvolutionDisplay",
     "DecisionBoundaryDisplay",
     "GradientFlowDisplay",
     "GradientFlowPanels",
