@@ -167,12 +167,54 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             X, y, sample_weight=sample_weight, incremental=True, classes=classes
         )
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def initialize(self, X, y, classes=None):
+        """Set up a new network for X and y without training it: epoch 0.
+
+        The weights are drawn exactly as the first call to ``fit`` or
+        ``partial_fit`` would draw them, and a following ``partial_fit``
+        continues from here as if it had set them up itself. The model
+        predicts (with its random weights) and ``history_`` is empty. This is
+        the guide's "random initialisation" picture, made real.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data whose shape and dtype the network is built for.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets; their labels must be among ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every class the model will know; the labels of ``y`` when None.
+
+        Returns
+        -------
+        self : object
+            The estimator, with fitted attributes and ``n_iter_ == 0``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> from sknetviz import MLPVisualClassifier
+        >>> X, y = make_moons(n_samples=100, random_state=0)
+        >>> clf = MLPVisualClassifier((8,), random_state=0).initialize(X, y)
+        >>> clf.n_iter_, clf.history_, clf.predict(X[:3]).shape
+        (0, [], (3,))
+        """
+        if classes is None and not type_of_target(y).startswith("multilabel"):
+            classes = unique_labels(y)
+        return self._fit(X, y, incremental=True, classes=classes, train=False)
+
+    def _fit(
+        self, X, y, sample_weight=None, incremental=False, classes=None, train=True
+    ):
         # A failed call leaves the estimator as it was: no half-fitted model.
         before = self.__dict__.copy()
         undo_training = self._rollback_point()
         try:
-            return self._fit_unsafe(X, y, sample_weight, incremental, classes)
+            if not train:  # initialize: forget any previous model first
+                for name in [name for name in vars(self) if name.endswith("_")]:
+                    delattr(self, name)
+            return self._fit_unsafe(X, y, sample_weight, incremental, classes, train)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
@@ -203,8 +245,8 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
 
         return undo
 
-    def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
-        if incremental and self.early_stopping:
+    def _fit_unsafe(self, X, y, sample_weight, incremental, classes, train=True):
+        if train and incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         first_pass = not hasattr(self, "network_") or (
             not self.warm_start and not incremental
@@ -237,6 +279,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         state.objective.alpha = float(self.alpha)
         if self._monitor.early_stopping != self.early_stopping:
             self._monitor = self._new_monitor()
+        if not train:
+            self._set_fitted_attributes()
+            return self
 
         X_train, Y_train, sw_train, hooks = self._prepare_split_and_hooks(
             X, Y, y, sample_weight
@@ -477,7 +522,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             self.validation_loss_curve_ = None
             return
         self.n_iter_ = state.epochs_this_call
-        self.loss_ = self.loss_curve_[-1]
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         self.best_loss_ = monitor.best_loss
         self.validation_scores_ = monitor.validation_scores
         self.best_validation_score_ = monitor.best_validation_score

@@ -569,3 +569,27 @@ def test_dropout_with_lbfgs_is_rejected(moons):
     with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
         clf.fit(X, y)
     assert not hasattr(clf, "coefs_")
+
+
+def test_initialize_is_epoch_zero_of_partial_fit(moons):
+    X, y = moons
+    params = dict(hidden_layer_sizes=(8,), dropout=0.2, random_state=0)
+    started = MLPVisualClassifier(**params).initialize(X, y)
+    assert started.n_iter_ == 0 and started.history_ == [] and started.loss_ is None
+    assert started.predict_proba(X).shape == (len(X), 2)
+    assert_array_equal(started.intercepts_[0], 0)  # biases start at zero
+    for _ in range(2):
+        started.partial_fit(X, y)
+    plain = MLPVisualClassifier(**params)
+    plain.partial_fit(X, y, classes=[0, 1])
+    plain.partial_fit(X, y)
+    for a, b in zip(
+        started.coefs_ + started.intercepts_, plain.coefs_ + plain.intercepts_
+    ):
+        assert_array_equal(a, b)
+    # initialize forgets a previous model, and checks labels against classes.
+    refit = MLPVisualClassifier(**params).fit(X, y).initialize(X, y, classes=[0, 1, 2])
+    assert_array_equal(refit.classes_, [0, 1, 2])
+    assert refit.n_iter_ == 0
+    with pytest.raises(ValueError, match="`y` has classes not in"):
+        MLPVisualClassifier().initialize(X, y + 5, classes=[0, 1])

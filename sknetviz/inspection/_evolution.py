@@ -2,6 +2,7 @@
 training run, as small multiples and as an animation."""
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -236,15 +237,21 @@ def check_epochs(epochs, estimator):
         )
     if np.any(np.diff(values) <= 0):
         raise ValueError(f"epochs must be strictly increasing, got {shown}.")
-    if values[0] == 0:
-        raise ValueError(
-            f"epochs must start at 1 or later, got {shown}. Epoch 0, the untrained "
-            f"network, cannot be drawn: a clone of {type(estimator).__name__} "
-            "cannot predict before its first partial_fit, and that call both "
-            "initialises the weights and trains one epoch (all-zero sample "
-            "weights, the one way to initialise without learning, are refused). "
-            "Epoch 1 is one pass over the data from the random initialisation."
+    if values[0] == 0 and not hasattr(estimator, "initialize"):
+        warnings.warn(
+            f"Epoch 0 is left out: {type(estimator).__name__} cannot set up its "
+            "weights without training (its first partial_fit both initialises and "
+            "trains an epoch). sknetviz's estimators can, with initialize(). Pass "
+            "epochs starting at 1 to silence this warning.",
+            UserWarning,
+            stacklevel=3,
         )
+        values = values[1:]
+        if values.size == 0:
+            raise ValueError(
+                f"epochs={shown} asks only for epoch 0, which "
+                f"{type(estimator).__name__} cannot show."
+            )
     return values.astype(int)
 
 
@@ -281,11 +288,11 @@ class BoundaryEvolutionDisplay:
 
     Epoch ``N`` is the clone after ``N`` calls to ``partial_fit`` (``classes``
     given on the first), so the last panel is exactly the boundary of the
-    same estimator trained that way. There is no epoch 0: a clone cannot
-    predict before its first ``partial_fit``, and that call initialises the
-    weights and trains one epoch together. Epoch 1 is one pass over the
-    data away from the random initialisation (a single step with the default
-    batch size on up to 200 samples).
+    same estimator trained that way. Epoch 0 is the untrained network, set up
+    by the estimator's ``initialize`` (sknetviz's estimators have it, and a
+    following ``partial_fit`` continues from exactly there). scikit-learn's
+    estimators cannot set up their weights without training an epoch, so
+    for them epoch 0 is left out with a warning.
 
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
 
@@ -324,7 +331,7 @@ class BoundaryEvolutionDisplay:
         epochs.
     xlabel, ylabel : str, default=None
     frames : list of dict, default=None
-        Every epoch from 1 to ``epochs[-1]`` when ``record_all=True``: dicts
+        Every epoch from the first to ``epochs[-1]`` when ``record_all=True``: dicts
         with 'epoch', 'response', 'loss', 'accuracy' and 'predictions'.
         :meth:`save_animation` draws one frame per record; when None, one per
         panel.
@@ -556,7 +563,7 @@ class BoundaryEvolutionDisplay:
         X,
         y,
         *,
-        epochs=(1, 5, 25, 100),
+        epochs=(0, 1, 5, 25, 100),
         grid_resolution=100,
         eps=1.0,
         response_method="auto",
@@ -580,9 +587,10 @@ class BoundaryEvolutionDisplay:
             The training data; it also sets the grid's range.
         y : array-like of shape (n_samples,)
             Its classes; every class is passed to the first ``partial_fit``.
-        epochs : sequence of int, default=(1, 5, 25, 100)
-            The epochs drawn, strictly increasing, from 1: epoch N is the
-            network after N passes over the data.
+        epochs : sequence of int, default=(0, 1, 5, 25, 100)
+            The epochs drawn, strictly increasing: epoch N is the network after
+            N passes over the data, epoch 0 the untrained one (left out with a
+            warning for estimators without ``initialize``).
         grid_resolution : int, default=100
             Points per side of the grid.
         eps : float, default=1.0
@@ -624,8 +632,12 @@ class BoundaryEvolutionDisplay:
         X_step = pipeline[:-1].fit(X, y).transform(X) if step is not pipeline else X
         kept = set(epochs.tolist())
         records = []
-        for epoch in range(1, int(epochs[-1]) + 1):
-            step.partial_fit(X_step, y, classes=classes if epoch == 1 else None)
+        for epoch in range(0 if epochs[0] == 0 else 1, int(epochs[-1]) + 1):
+            if epoch == 0:
+                # The untrained network; partial_fit continues from exactly here.
+                step.initialize(X_step, y, classes=classes)
+            else:
+                step.partial_fit(X_step, y, classes=classes if epoch == 1 else None)
             if record_all or epoch in kept:
                 record, n_classes, method = _record(
                     pipeline,

@@ -371,7 +371,6 @@ def test_needs_a_classifier(moons):
         ((5, 3), r"strictly increasing, got \(5, 3\)"),
         ((2, 2), "strictly increasing"),
         ((-1, 2), r"positive integers .* got \(-1, 2\)"),
-        ((0, 1, 5), "Epoch 0, the untrained network, cannot be drawn"),
         ((), "non-empty sequence of integers"),
         ((1.5, 3), "non-empty sequence of integers"),
         ([[1, 2]], "non-empty sequence of integers"),
@@ -430,3 +429,38 @@ def test_circles_need_hidden_units():
     centre = final[RESOLUTION // 2, RESOLUTION // 2]
     corner = final[0, 0]
     assert centre > 0.5 > corner
+
+
+def test_epoch_zero_is_the_untrained_network(moons):
+    X, y = moons
+    display = BoundaryEvolutionDisplay.from_estimator(
+        _estimator("sknetviz"), X, y, epochs=(0, 2), grid_resolution=20
+    )
+    assert list(display.epochs) == [0, 2]
+    untrained = clone(_estimator("sknetviz")).initialize(X, y)
+    grid = np.c_[display.xx0.ravel(), display.xx1.ravel()]
+    expected = untrained.predict_proba(grid)[:, 1].reshape(display.xx0.shape)
+    assert_allclose(display.responses[0], expected, rtol=1e-12)
+    assert display.axes_[0].get_title().startswith("epoch 0")
+    # The last frame is still exactly two plain partial_fit calls.
+    trained = clone(_estimator("sknetviz"))
+    trained.partial_fit(X, y, classes=np.unique(y))
+    trained.partial_fit(X, y)
+    expected = trained.predict_proba(grid)[:, 1].reshape(display.xx0.shape)
+    assert_allclose(display.responses[-1], expected, rtol=1e-12)
+
+
+def test_epoch_zero_is_left_out_for_sklearn_with_a_warning(moons):
+    X, y = moons
+    with pytest.warns(UserWarning, match="Epoch 0 is left out: SGDClassifier"):
+        display = BoundaryEvolutionDisplay.from_estimator(
+            SGDClassifier(random_state=0), X, y, epochs=(0, 1, 3), grid_resolution=20
+        )
+    assert list(display.epochs) == [1, 3]
+    with (
+        pytest.raises(ValueError, match="asks only for epoch 0"),
+        pytest.warns(UserWarning),
+    ):
+        BoundaryEvolutionDisplay.from_estimator(
+            SGDClassifier(random_state=0), X, y, epochs=(0,)
+        )
