@@ -62,3 +62,15 @@ def test_history_from_sklearn_curves():
     with pytest.raises(ValueError, match="recorded no training curve"):
         network_view(lbfgs, "test").history()
     assert np.isfinite([r["loss"] for r in history]).all()
+
+
+def test_importing_the_displays_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sknetviz, sknetviz.inspection, sknetviz.datasets; "
+        "print(any(m.startswith('matplotlib') for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
