@@ -165,6 +165,9 @@ def _batches(n_samples, batch_size, order):
         yield (slice(start, stop) if order is None else order[start:stop]), stop - start
 
 
+# A diverging run overflows in many places; DivergenceError reports it once,
+# instead of a storm of RuntimeWarnings before it.
+@np.errstate(over="ignore", invalid="ignore")
 def run_epochs(
     state,
     X,
@@ -248,6 +251,7 @@ def run_epochs(
     return state
 
 
+@np.errstate(over="ignore", invalid="ignore")
 def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=()):
     """Train ``state.network`` on the full batch with L-BFGS.
 

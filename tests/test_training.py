@@ -167,7 +167,7 @@ def test_adaptive_schedule_divides_the_rate_instead_of_stopping(problem):
     assert rates == pytest.approx([0.1, 0.1, 0.1, 0.02, 0.02, 0.004])
 
 
-@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_divergence_raises_a_value_error(problem):
     state, X, Y = problem
     state.optimizer = SGD(state.network.params, learning_rate_init=1e30, momentum=0.9)
