@@ -113,7 +113,7 @@ class ActivationFunctionDisplay:
         self.derivatives = derivatives
         self.roles = roles
 
-    def plot(self, axes=None, *, derivatives=True, n_cols=3):
+    def plot(self, axes=None, *, derivatives=True, ncols=3):
         """Draw one panel per function: the function solid, its derivative dashed.
 
         Parameters
@@ -122,7 +122,7 @@ class ActivationFunctionDisplay:
             One per function; a new figure when None.
         derivatives : bool, default=True
             Whether to draw the derivatives.
-        n_cols : int, default=3
+        ncols : int, default=3
             Panels per row of a new figure.
 
         Returns
@@ -133,12 +133,12 @@ class ActivationFunctionDisplay:
 
         names = list(self.values)
         if axes is None:
-            n_cols = min(n_cols, len(names))
-            n_rows = -(-len(names) // n_cols)
+            ncols = min(ncols, len(names))
+            n_rows = -(-len(names) // ncols)
             figure, axes = plt.subplots(
                 n_rows,
-                n_cols,
-                figsize=(3.9 * n_cols, 3.4 * n_rows),
+                ncols,
+                figsize=(3.9 * ncols, 3.4 * n_rows),
                 squeeze=False,
                 layout="constrained",
             )

@@ -1,6 +1,7 @@
 """DecisionBoundaryDisplay: scikit-learn's display, plus samples, more features and
 bounded memory."""
 
+import numbers
 import warnings
 
 import numpy as np
@@ -433,6 +434,10 @@ class DecisionBoundaryDisplay:
 
         check_is_fitted(estimator)
         check_grid_arguments(grid_resolution, eps)
+        if not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
+            raise ValueError(
+                f"chunk_size must be a positive integer, got {chunk_size!r}."
+            )
         if plot_method not in PLOT_METHODS:
             raise ValueError(
                 f"plot_method must be one of {', '.join(PLOT_METHODS)}. "

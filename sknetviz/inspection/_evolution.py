@@ -232,7 +232,7 @@ def check_epochs(epochs, estimator):
     shown = tuple(values.tolist())
     if values.min() < 0:
         raise ValueError(
-            "epochs must be positive integers (epoch N is the network after N "
+            "epochs must be non-negative integers (epoch N is the network after N "
             f"passes over the data), got {shown}."
         )
     if np.any(np.diff(values) <= 0):

@@ -100,7 +100,7 @@ class GradientFlowDisplay:
     (5, 7)
     >>> panels = GradientFlowDisplay.from_estimators(
     ...     [sigmoid, relu], names=["logistic", "ReLU, He init"])
-    >>> [len(panel.lines_) for panel in panels.displays_]
+    >>> [len(panel.lines_) for panel in panels.panels_]
     [7, 7]
     """
 
@@ -256,7 +256,7 @@ class GradientFlowDisplay:
         Returns
         -------
         panels : GradientFlowPanels
-            Holds one GradientFlowDisplay per estimator in ``displays_``.
+            Holds one GradientFlowDisplay per estimator in ``panels_``.
         """
         estimators = list(estimators)
         if not estimators:
@@ -295,7 +295,7 @@ class GradientFlowPanels:
 
     Attributes
     ----------
-    displays_ : list of GradientFlowDisplay
+    panels_ : list of GradientFlowDisplay
         The plotted panels, each with its ``ax_``, ``lines_`` and data.
     axes_ : ndarray of matplotlib Axes of shape (n_panels,)
     figure_ : matplotlib Figure
@@ -364,11 +364,11 @@ class GradientFlowPanels:
             display.layer_names == self.displays[-1].layer_names
             for display in self.displays
         )
-        self.displays_ = []
+        self.panels_ = []
         for index, (display, ax) in enumerate(zip(self.displays, axes)):
             # Identical layers need one legend, in the last panel.
             legend = not same_layers or index == n_panels - 1
-            self.displays_.append(
+            self.panels_.append(
                 display.plot(ax=ax, log_scale=log_scale, cmap=cmap, legend=legend)
             )
             if index > 0 and sharey:

@@ -76,7 +76,7 @@ class NeuronActivationDisplay:
     point of the input plane. It shows how the first layer cuts the plane with
     lines and how later layers combine those cuts into curved regions. A
     Pipeline's earlier steps are applied to the grid, so the plane is that of
-    the raw features. A layer wider than ``max_neurons_per_layer`` shows its
+    the raw features. A layer wider than ``max_units`` shows its
     strongest neurons (as :class:`NetworkDiagramDisplay` ranks them).
 
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
@@ -281,7 +281,7 @@ class NeuronActivationDisplay:
         grid_resolution=100,
         eps=0.5,
         layers=None,
-        max_neurons_per_layer=8,
+        max_units=8,
         axes=None,
         cmap="RdBu_r",
     ):
@@ -304,7 +304,7 @@ class NeuronActivationDisplay:
             The layers to draw: 0 is the first hidden layer, ``n_layers_ - 2``
             the output layer, negative values count from the output layer.
             By default every hidden layer.
-        max_neurons_per_layer : int, default=8
+        max_units : int, default=8
             Most neurons drawn per layer; a wider layer shows its strongest.
         axes : array-like of matplotlib Axes, default=None
             Shape (n_layers_drawn, n_columns); a new figure when None.
@@ -328,9 +328,7 @@ class NeuronActivationDisplay:
                 "NeuronActivationDisplay draws neurons over the plane of 2 input "
                 f"features; the estimator takes {n_inputs}."
             )
-        max_neurons_per_layer = check_positive_int(
-            max_neurons_per_layer, "max_neurons_per_layer"
-        )
+        max_units = check_positive_int(max_units, "max_units")
         n_weight_layers = len(view.coefs)
         if layers is None:
             layers = range(n_weight_layers - 1)
@@ -341,8 +339,7 @@ class NeuronActivationDisplay:
                 "layers is empty or None."
             )
         neurons = [
-            strongest_units(view.coefs, layer + 1, max_neurons_per_layer)
-            for layer in layers
+            strongest_units(view.coefs, layer + 1, max_units) for layer in layers
         ]
         X_array = as_array(X).astype(float)
         if y is not None and len(y) != len(X_array):

@@ -222,3 +222,11 @@ def test_draws_into_given_ax_or_new_figure(moons, tmp_path):
     assert fresh.figure_ is not fig
     display.figure_.savefig(tmp_path / "boundary.png")
     assert (tmp_path / "boundary.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("chunk_size", [0, -1, 2.5])
+def test_chunk_size_must_be_a_positive_integer(chunk_size, moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
+        DecisionBoundaryDisplay.from_estimator(estimator, X, chunk_size=chunk_size)

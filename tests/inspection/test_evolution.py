@@ -370,7 +370,7 @@ def test_needs_a_classifier(moons):
     [
         ((5, 3), r"strictly increasing, got \(5, 3\)"),
         ((2, 2), "strictly increasing"),
-        ((-1, 2), r"positive integers .* got \(-1, 2\)"),
+        ((-1, 2), r"non-negative integers .* got \(-1, 2\)"),
         ((), "non-empty sequence of integers"),
         ((1.5, 3), "non-empty sequence of integers"),
         ([[1, 2]], "non-empty sequence of integers"),

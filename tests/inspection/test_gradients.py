@@ -128,16 +128,16 @@ def test_from_estimators_puts_fits_side_by_side(deep_nets):
         [logistic, relu], names=["logistic", "ReLU, He init"]
     )
     assert isinstance(panels, GradientFlowPanels)
-    assert len(panels.displays_) == 2 and panels.axes_.shape == (2,)
-    for display, net, ax in zip(panels.displays_, deep_nets, panels.axes_):
+    assert len(panels.panels_) == 2 and panels.axes_.shape == (2,)
+    for display, net, ax in zip(panels.panels_, deep_nets, panels.axes_):
         assert display.ax_ is ax and display.figure_ is panels.figure_
         assert_array_equal(display.grad_norms, _recorded(net))
         assert len(display.lines_) == 7
     assert [ax.get_title() for ax in panels.axes_] == ["logistic", "ReLU, He init"]
     assert panels.axes_[0].get_ylim() == panels.axes_[1].get_ylim()
     # The layers are the same: one legend, in the last panel.
-    assert panels.displays_[0].legend_ is None
-    assert panels.displays_[1].legend_ is not None
+    assert panels.panels_[0].legend_ is None
+    assert panels.panels_[1].legend_ is not None
     default = GradientFlowDisplay.from_estimators([logistic, relu])
     titles = [ax.get_title() for ax in default.axes_]
     assert titles == ["logistic hidden layers", "relu hidden layers"]

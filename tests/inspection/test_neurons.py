@@ -125,7 +125,7 @@ def test_wide_layers_show_their_strongest_neurons(moons):
     X, y = moons
     net = _network("sknetviz", hidden=(10,)).fit(X, y)
     display = NeuronActivationDisplay.from_estimator(
-        net, X, max_neurons_per_layer=3, grid_resolution=20
+        net, X, max_units=3, grid_resolution=20
     )
     W0, W1 = net.coefs_
     strengths = np.sqrt((W0**2).sum(axis=0) + (W1**2).sum(axis=1))
@@ -171,8 +171,8 @@ def test_bad_arguments(moons):
     net = _network("sknetviz").fit(X, y)
     with pytest.raises(ValueError, match=r"layers must be an int from 0 .* to 2"):
         NeuronActivationDisplay.from_estimator(net, X, layers=[3])
-    with pytest.raises(ValueError, match="max_neurons_per_layer must be an int"):
-        NeuronActivationDisplay.from_estimator(net, X, max_neurons_per_layer=0)
+    with pytest.raises(ValueError, match="max_units must be an int"):
+        NeuronActivationDisplay.from_estimator(net, X, max_units=0)
     with pytest.raises(ValueError, match="one label per sample of X"):
         NeuronActivationDisplay.from_estimator(net, X, y=y[:-1])
     with pytest.raises(ValueError, match="grid_resolution must be greater than 1"):
