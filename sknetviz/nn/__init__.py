@@ -5,6 +5,7 @@ or matplotlib.
 """
 
 from .activations import ACTIVATIONS, get_activation
+from .conv import AvgPool2D, Conv2D, MaxPool2D
 from .initializers import INITIALIZERS, default_initializer
 from .layers import Activation, Dense, Dropout, Flatten, Layer
 from .losses import LOSSES, OUTPUT_LOSS
@@ -19,10 +20,13 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "AvgPool2D",
+    "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
     "Layer",
+    "MaxPool2D",
     "Sequential",
     "default_initializer",
     "get_activation",

@@ -1,0 +1,290 @@
+"""Convolution and pooling layers on NHWC batches: Conv2D, MaxPool2D, AvgPool2D.
+
+Every pass is vectorised: a convolution gathers each output pixel's receptive
+field into one row of an im2col matrix (a loop over the kernel's offsets,
+never over samples or pixels) and multiplies it by the kernel matrix; its
+backward pass scatters the rows back the same way. Pooling works on a reshaped
+view of non-overlapping windows. Buffers grow with the batch, not the data.
+"""
+
+import numpy as np
+
+from .initializers import INITIALIZERS
+from .layers import Layer
+
+
+def _padding_widths(kernel_size, padding):
+    """Rows (or columns) added before and after for 'same' or 'valid' padding."""
+    if padding == "valid":
+        return 0, 0
+    total = kernel_size - 1
+    return total // 2, total - total // 2
+
+
+class Conv2D(Layer):
+    """2-D convolution with stride 1 on images of shape (n, height, width, channels).
+
+    Parameters
+    ----------
+    filters : int
+        Number of output channels.
+    kernel_size : int or tuple of two int
+        Height and width of the kernels.
+    padding : {'same', 'valid'}, default='same'
+        'same' pads with zeros so the output keeps the input's height and
+        width; 'valid' uses only full windows.
+    init : str, default='he_uniform'
+        Initializer of the kernels, with fan_in = kh * kw * in_channels and
+        fan_out = kh * kw * filters. Biases start at zero.
+
+    Attributes
+    ----------
+    W : ndarray of shape (kh, kw, in_channels, filters)
+        The kernels.
+    b : ndarray of shape (filters,)
+        The biases.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.conv import Conv2D
+    >>> layer = Conv2D(4, 3)
+    >>> layer.initialize((8, 8, 1), np.random.default_rng(0), np.float64)
+    (8, 8, 4)
+    >>> layer.forward(np.ones((2, 8, 8, 1))).shape
+    (2, 8, 8, 4)
+    """
+
+    def __init__(self, filters, kernel_size, padding="same", init="he_uniform"):
+        if padding not in ("same", "valid"):
+            raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
+        self.filters = filters
+        self.kernel_size = (
+            (kernel_size, kernel_size)
+            if np.isscalar(kernel_size)
+            else tuple(kernel_size)
+        )
+        self.padding = padding
+        self.init = init
+        self.propagate_delta = True
+
+    def initialize(self, input_shape, rng, dtype):
+        height, width, channels = input_shape
+        kh, kw = self.kernel_size
+        self._pads = (
+            _padding_widths(kh, self.padding),
+            _padding_widths(kw, self.padding),
+        )
+        out_height = height + sum(self._pads[0]) - kh + 1
+        out_width = width + sum(self._pads[1]) - kw + 1
+        if out_height < 1 or out_width < 1:
+            raise ValueError(
+                f"A {kh}x{kw} 'valid' convolution needs images of at least {kh}x{kw}; "
+                f"got {height}x{width}."
+            )
+        shape = (kh, kw, channels, self.filters)
+        fan_in, fan_out = kh * kw * channels, kh * kw * self.filters
+        self.W = INITIALIZERS[self.init](fan_in, fan_out, shape, rng, dtype)
+        self.b = np.zeros(self.filters, dtype=dtype)
+        self.params = [self.W, self.b]
+        self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
+        self._input_shape = (height, width, channels)
+        return (out_height, out_width, self.filters)
+
+    def _padded(self, X):
+        (top, bottom), (left, right) = self._pads
+        if top == bottom == left == right == 0:
+            return X
+        n, height, width, channels = X.shape
+        padded = np.zeros(
+            (n, height + top + bottom, width + left + right, channels), dtype=X.dtype
+        )
+        padded[:, top : top + height, left : left + width] = X
+        return padded
+
+    def _im2col(self, X):
+        """Rows of receptive fields: shape (n * out_h * out_w, kh * kw * channels)."""
+        padded = self._padded(X)
+        kh, kw = self.kernel_size
+        n, channels = X.shape[0], X.shape[3]
+        out_height, out_width = padded.shape[1] - kh + 1, padded.shape[2] - kw + 1
+        cols = np.empty((n, out_height, out_width, kh, kw, channels), dtype=X.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                cols[:, :, :, i, j, :] = padded[
+                    :, i : i + out_height, j : j + out_width
+                ]
+        return cols.reshape(n * out_height * out_width, kh * kw * channels)
+
+    def forward(self, X, training=False):
+        n = X.shape[0]
+        cols = self._im2col(X)
+        if training:
+            self._cols = cols
+            self._batch_shape = X.shape
+        kh, kw, channels, filters = self.W.shape
+        out = cols @ self.W.reshape(kh * kw * channels, filters)
+        out += self.b
+        out_height, out_width = self._output_hw(X.shape)
+        return out.reshape(n, out_height, out_width, filters)
+
+    def _output_hw(self, shape):
+        kh, kw = self.kernel_size
+        return (
+            shape[1] + sum(self._pads[0]) - kh + 1,
+            shape[2] + sum(self._pads[1]) - kw + 1,
+        )
+
+    def backward(self, delta):
+        cols = self._pop_cache("_cols")
+        kh, kw, channels, filters = self.W.shape
+        delta_rows = delta.reshape(-1, filters)
+        np.matmul(
+            cols.T, delta_rows, out=self.grads[0].reshape(kh * kw * channels, filters)
+        )
+        np.sum(delta_rows, axis=0, out=self.grads[1])
+        if not self.propagate_delta:
+            return None
+        return self._col2im(delta_rows @ self.W.reshape(kh * kw * channels, filters).T)
+
+    def _col2im(self, dcols):
+        """Scatter-add receptive-field rows back onto the (unpadded) input."""
+        n, height, width, channels = self._batch_shape
+        kh, kw = self.kernel_size
+        (top, bottom), (left, right) = self._pads
+        out_height, out_width = self._output_hw(self._batch_shape)
+        dcols = dcols.reshape(n, out_height, out_width, kh, kw, channels)
+        padded = np.zeros(
+            (n, height + top + bottom, width + left + right, channels),
+            dtype=dcols.dtype,
+        )
+        for i in range(kh):
+            for j in range(kw):
+                padded[:, i : i + out_height, j : j + out_width] += dcols[
+                    :, :, :, i, j, :
+                ]
+        return padded[:, top : top + height, left : left + width]
+
+
+class _Pool2D(Layer):
+    """Non-overlapping pooling over pool_size x pool_size windows (stride = size).
+
+    Rows and columns that do not fill a whole window are dropped, as in
+    Keras's 'valid' pooling; their gradient is zero.
+    """
+
+    def __init__(self, pool_size=2):
+        self.pool_size = (
+            (pool_size, pool_size) if np.isscalar(pool_size) else tuple(pool_size)
+        )
+
+    def initialize(self, input_shape, rng, dtype):
+        height, width, channels = input_shape
+        ph, pw = self.pool_size
+        if height < ph or width < pw:
+            raise ValueError(
+                f"A {ph}x{pw} pooling needs feature maps of at least {ph}x{pw}; "
+                f"got {height}x{width}."
+            )
+        return (height // ph, width // pw, channels)
+
+    def _windows(self, X):
+        """View of shape (n, out_h, ph, out_w, pw, channels) over the whole windows."""
+        n, height, width, channels = X.shape
+        ph, pw = self.pool_size
+        out_height, out_width = height // ph, width // pw
+        X = X[:, : out_height * ph, : out_width * pw]
+        return X.reshape(n, out_height, ph, out_width, pw, channels)
+
+    def _spread(self, windows_grad, input_shape):
+        """Place window gradients back into an input-shaped array of zeros."""
+        n, out_height, ph, out_width, pw, channels = windows_grad.shape
+        if input_shape[1] == out_height * ph and input_shape[2] == out_width * pw:
+            return windows_grad.reshape(input_shape)
+        full = np.zeros(input_shape, dtype=windows_grad.dtype)
+        full[:, : out_height * ph, : out_width * pw] = windows_grad.reshape(
+            n, out_height * ph, out_width * pw, channels
+        )
+        return full
+
+
+class MaxPool2D(_Pool2D):
+    """Max pooling over non-overlapping windows.
+
+    The gradient goes to one maximum per window (the first, in row-major
+    order, when several tie).
+
+    Parameters
+    ----------
+    pool_size : int or tuple of two int, default=2
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.conv import MaxPool2D
+    >>> X = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> MaxPool2D(2).forward(X)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+
+    def forward(self, X, training=False):
+        windows = self._windows(X)
+        n, out_height, ph, out_width, pw, channels = windows.shape
+        # Put each window's ph * pw values on the last axis.
+        flat = windows.transpose(0, 1, 3, 5, 2, 4).reshape(
+            n, out_height, out_width, channels, ph * pw
+        )
+        winner = flat.argmax(axis=-1)
+        if training:
+            self._winner = winner
+            self._input_shape_seen = X.shape
+        return np.take_along_axis(flat, winner[..., np.newaxis], axis=-1)[..., 0]
+
+    def backward(self, delta):
+        winner = self._pop_cache("_winner")
+        ph, pw = self.pool_size
+        n, out_height, out_width, channels = delta.shape
+        flat = np.zeros(
+            (n, out_height, out_width, channels, ph * pw), dtype=delta.dtype
+        )
+        np.put_along_axis(
+            flat, winner[..., np.newaxis], delta[..., np.newaxis], axis=-1
+        )
+        windows = flat.reshape(n, out_height, out_width, channels, ph, pw).transpose(
+            0, 1, 4, 2, 5, 3
+        )
+        return self._spread(windows, self._input_shape_seen)
+
+
+class AvgPool2D(_Pool2D):
+    """Average pooling over non-overlapping windows.
+
+    Parameters
+    ----------
+    pool_size : int or tuple of two int, default=2
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.conv import AvgPool2D
+    >>> X = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> AvgPool2D(2).forward(X)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+
+    def forward(self, X, training=False):
+        if training:
+            self._input_shape_seen = X.shape
+        return self._windows(X).mean(axis=(2, 4))
+
+    def backward(self, delta):
+        ph, pw = self.pool_size
+        n, out_height, out_width, channels = delta.shape
+        share = delta / (ph * pw)
+        windows = np.broadcast_to(
+            share[:, :, np.newaxis, :, np.newaxis, :],
+            (n, out_height, ph, out_width, pw, channels),
+        )
+        return self._spread(np.ascontiguousarray(windows), self._input_shape_seen)
