@@ -9,6 +9,7 @@ view of non-overlapping windows. Buffers grow with the batch, not the data.
 
 import numpy as np
 
+from ._noise import keyed_integers, sample_keys
 from .initializers import INITIALIZERS
 from .layers import Layer
 
@@ -243,6 +244,7 @@ class MaxPool2D(_Pool2D):
 
     def backward(self, delta):
         winner = self._pop_cache("_winner")
+        input_shape = self._pop_cache("_input_shape_seen")
         ph, pw = self.pool_size
         n, out_height, out_width, channels = delta.shape
         flat = np.zeros(
@@ -254,7 +256,7 @@ class MaxPool2D(_Pool2D):
         windows = flat.reshape(n, out_height, out_width, channels, ph, pw).transpose(
             0, 1, 4, 2, 5, 3
         )
-        return self._spread(windows, self._input_shape_seen)
+        return self._spread(windows, input_shape)
 
 
 class AvgPool2D(_Pool2D):
@@ -280,6 +282,7 @@ class AvgPool2D(_Pool2D):
         return self._windows(X).mean(axis=(2, 4))
 
     def backward(self, delta):
+        input_shape = self._pop_cache("_input_shape_seen")
         ph, pw = self.pool_size
         n, out_height, out_width, channels = delta.shape
         share = delta / (ph * pw)
@@ -287,4 +290,91 @@ class AvgPool2D(_Pool2D):
             share[:, :, np.newaxis, :, np.newaxis, :],
             (n, out_height, ph, out_width, pw, channels),
         )
-        return self._spread(np.ascontiguousarray(windows), self._input_shape_seen)
+        return self._spread(np.ascontiguousarray(windows), input_shape)
+
+
+def _shift(images, dy, dx):
+    """Move every image dy pixels down and dx right, filling with zeros."""
+    height, width = images.shape[1:3]
+    out = np.zeros_like(images)
+    out[:, max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = images[
+        :, max(-dy, 0) : height - max(dy, 0), max(-dx, 0) : width - max(dx, 0)
+    ]
+    return out
+
+
+class RandomShift(Layer):
+    """Data augmentation: shift each training image by up to ``max_shift`` pixels.
+
+    Every sample moves by its own (dy, dx), each in [-max_shift, max_shift]
+    (only along axes longer than one pixel), with zeros filling the edge;
+    nothing else changes, so a digit keeps its meaning. At inference the layer
+    is the identity. Shifts are keyed by sample like dropout masks: a step key
+    from ``rng`` and the sample's content pick them.
+
+    Parameters
+    ----------
+    max_shift : int, default=1
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.conv import RandomShift
+    >>> layer = RandomShift(1)
+    >>> layer.initialize((5, 5, 1), np.random.default_rng(0), np.float64)
+    (5, 5, 1)
+    >>> X = np.zeros((3, 5, 5, 1)); X[:, 2, 2] = 1
+    >>> moved = layer.forward(X, training=True)
+    >>> bool(np.abs(np.argwhere(moved[..., 0])[:, 1:] - 2).max() <= 1)
+    True
+    >>> bool((layer.forward(X) == X).all())
+    True
+    """
+
+    def __init__(self, max_shift=1):
+        self.max_shift = max_shift
+        self.sample_keys = None
+
+    def initialize(self, input_shape, rng, dtype):
+        height, width = input_shape[:2]
+        self.rng = rng
+        self._reach = (
+            self.max_shift if height > 1 else 0,
+            self.max_shift if width > 1 else 0,
+        )
+        return tuple(input_shape)
+
+    def _offsets(self):
+        reach_y, reach_x = self._reach
+        return [
+            (dy, dx)
+            for dy in range(-reach_y, reach_y + 1)
+            for dx in range(-reach_x, reach_x + 1)
+        ]
+
+    def forward(self, X, training=False):
+        keys, self.sample_keys = self.sample_keys, None
+        if not training or self._reach == (0, 0):
+            return X
+        if keys is None:
+            keys = sample_keys(X)
+        offsets = self._offsets()
+        step_key = int(self.rng.integers(np.iinfo(np.int64).max))
+        self._choice = keyed_integers(keys, step_key, len(offsets))
+        out = np.empty_like(X)
+        for index, (dy, dx) in enumerate(offsets):
+            chosen = self._choice == index
+            if chosen.any():
+                out[chosen] = _shift(X[chosen], dy, dx)
+        return out
+
+    def backward(self, delta):
+        if self._reach == (0, 0):
+            return delta
+        choice = self._pop_cache("_choice")
+        out = np.empty_like(delta)
+        for index, (dy, dx) in enumerate(self._offsets()):
+            chosen = choice == index
+            if chosen.any():
+                out[chosen] = _shift(delta[chosen], -dy, -dx)
+        return out
