@@ -1,8 +1,14 @@
 """sknetviz: scikit-learn-compatible neural networks made to be looked at."""
 
+from ._cnn import SimpleCNNClassifier
 from ._mlp import MLPVisualClassifier
 from ._training import DivergenceError
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["DivergenceError", "MLPVisualClassifier", "__version__"]
+__all__ = [
+    "DivergenceError",
+    "MLPVisualClassifier",
+    "SimpleCNNClassifier",
+    "__version__",
+]

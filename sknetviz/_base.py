@@ -46,6 +46,7 @@ from ._training import (
 from .nn import INITIALIZERS, SGD, Adam, default_initializer
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+_PREDICT_CHUNK = 4096
 
 
 def _has_stochastic_solver(estimator):
@@ -336,7 +337,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
             self,
-            X,
+            self._as_rows(X, reset=reset),
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
@@ -382,11 +383,15 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             else self.init
         )
         network = self._build_network(X.shape[1], n_outputs, init)
-        network.initialize((X.shape[1],), rng, X.dtype)
+        self._initialize_network(network, X.shape[1], rng, X.dtype)
         self._state = TrainingState(
             network, Objective(network, out_activation, self.alpha), None
         )
         self._monitor = self._new_monitor()
+
+    def _initialize_network(self, network, n_features, rng, dtype):
+        """Allocate the network's parameters for rows of n_features values."""
+        network.initialize((n_features,), rng, dtype)
 
     def _new_monitor(self):
         return ConvergenceMonitor(
@@ -538,12 +543,27 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(
             self,
-            X,
+            self._as_rows(X, reset=False),
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        return self._state.objective.predict_proba(X)
+        # In chunks, so the hidden layers (or a CNN's sliding windows) of a
+        # large X never sit in memory all at once.
+        objective = self._state.objective
+        chunks = range(0, X.shape[0], _PREDICT_CHUNK)
+        if len(chunks) <= 1:
+            return objective.predict_proba(X)
+        return np.concatenate(
+            [
+                objective.predict_proba(X[start : start + _PREDICT_CHUNK])
+                for start in chunks
+            ]
+        )
+
+    def _as_rows(self, X, reset):
+        """The samples as rows of features; estimators taking images override it."""
+        return X
 
     def predict_proba(self, X):
         """Probability estimates.

@@ -87,3 +87,16 @@ def keyed_keep_mask(keys, n_units, step_key, rate):
     _mix64(hashes)
     uniforms = hashes.view(np.uint16)[:, :n_units]
     return uniforms >= np.uint16(min(round(rate * 65536), 65535))
+
+
+def keyed_integers(keys, step_key, n_options):
+    """One integer in [0, n_options) per sample, from sample keys and a step key.
+
+    Identical samples get the same integer in a step, as with
+    :func:`keyed_keep_mask`.
+    """
+    salt = np.array([step_key], dtype=np.uint64)
+    _mix64(salt)
+    hashes = keys ^ salt[0]
+    _mix64(hashes)
+    return (hashes % np.uint64(n_options)).astype(np.intp)

@@ -263,3 +263,42 @@ class Flatten(Layer):
 
     def backward(self, delta):
         return delta.reshape((delta.shape[0], *self._input_shape))
+
+
+class Reshape(Layer):
+    """Give each sample a shape: rows of features become images, for example.
+
+    Sparse rows are made dense first.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The shape of one sample after the layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn.layers import Reshape
+    >>> Reshape((2, 3, 1)).forward(np.zeros((4, 6))).shape
+    (4, 2, 3, 1)
+    """
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def initialize(self, input_shape, rng, dtype):
+        if int(np.prod(input_shape)) != int(np.prod(self.shape)):
+            raise ValueError(
+                f"Cannot reshape samples of shape {tuple(input_shape)} "
+                f"({int(np.prod(input_shape))} values) to {self.shape}."
+            )
+        self._input_shape = tuple(input_shape)
+        return self.shape
+
+    def forward(self, X, training=False):
+        if not isinstance(X, np.ndarray):
+            X = X.toarray()
+        return X.reshape((X.shape[0], *self.shape))
+
+    def backward(self, delta):
+        return delta.reshape((delta.shape[0], *self._input_shape))

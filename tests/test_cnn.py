@@ -1,0 +1,138 @@
+"""SimpleCNNClassifier: scikit-learn's contract, its input forms and its errors."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sknetviz import SimpleCNNClassifier
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@parametrize_with_checks([SimpleCNNClassifier(max_iter=50)])
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600] / 16, y[:600]
+
+
+def _small(**params):
+    return SimpleCNNClassifier(max_iter=15, random_state=0, **params)
+
+
+def test_layers_follow_filters_and_hidden_sizes(digits):
+    X, y = digits
+    clf = _small(filters=(4, 6), hidden_layer_sizes=()).fit(X, y)
+    kinds = [type(layer).__name__ for layer in clf.network_.layers]
+    assert kinds == [
+        "Reshape", "Conv2D", "Activation", "MaxPool2D",
+        "Conv2D", "Activation", "MaxPool2D", "Flatten", "Dense",
+    ]  # fmt: skip
+    assert clf.image_shape_ == (8, 8, 1)
+    assert [c.shape for c in clf.coefs_] == [(3, 3, 1, 4), (3, 3, 4, 6), (24, 10)]
+    assert clf.n_layers_ == 4 and clf.history_ and clf.loss_curve_
+
+
+def test_image_arrays_and_rows_give_the_same_model(digits):
+    X, y = digits
+    rows = _small().fit(X, y)
+    images = _small().fit(X.reshape(-1, 8, 8), y)
+    channels = _small().fit(X.reshape(-1, 8, 8, 1), y)
+    given = _small(image_shape=(8, 8)).fit(X, y)
+    for other in (images, channels, given):
+        assert other.image_shape_ == (8, 8, 1)
+        assert_allclose(other.predict_proba(X), rows.predict_proba(X))
+    assert_allclose(images.predict_proba(X.reshape(-1, 8, 8)), rows.predict_proba(X))
+
+
+def test_strips_and_multichannel_images():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 10))
+    y = (X[:, :5].sum(axis=1) > 0).astype(int)
+    strip = _small().fit(X, y)
+    assert strip.image_shape_ == (1, 10, 1)
+    color = _small(image_shape=(4, 4, 3)).fit(rng.normal(size=(60, 48)), y)
+    assert color.coefs_[0].shape == (3, 3, 3, 8)
+
+
+def test_works_after_a_scaler_and_in_grid_search(digits):
+    X, y = digits
+    pipe = make_pipeline(
+        StandardScaler(),
+        _small(image_shape=(8, 8), batch_size=32, learning_rate_init=0.01),
+    )
+    grid = GridSearchCV(pipe, {"simplecnnclassifier__filters": [(4,), (4, 8)]}, cv=2)
+    grid.fit(X, y)
+    assert grid.best_score_ > 0.8
+
+
+@pytest.mark.parametrize(
+    "params, data, message",
+    [
+        (
+            dict(image_shape=(8, 9)),
+            None,
+            r"image_shape=\(8, 9\) holds 72 values .* 64 features",
+        ),
+        (
+            dict(image_shape=(4, 4), filters=(4, 4, 4)),
+            "16",
+            r"\(4, 4, 1\) are too small for 3",
+        ),
+        (dict(image_shape=(8,)), None, r"image_shape must be \(H, W\) or \(H, W, C\)"),
+    ],
+)
+def test_bad_image_shapes(params, data, message, digits):
+    X, y = digits
+    if data == "16":
+        X = X[:, :16]
+    clf = SimpleCNNClassifier(**params)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")
+
+
+def test_bad_input_at_fit_and_predict(digits):
+    X, y = digits
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        SimpleCNNClassifier().fit(bad, y)
+    clf = _small().fit(X.reshape(-1, 8, 8), y)
+    with pytest.raises(
+        ValueError, match=r"images of shape \(7, 7, 1\), but .* \(8, 8, 1\)"
+    ):
+        clf.predict(np.zeros((2, 7, 7)))
+    with pytest.raises(ValueError, match="X has 63 features, but SimpleCNNClassifier"):
+        clf.predict(X[:, :63])
+
+
+def test_augment_shifts_training_images_only(digits):
+    X, y = digits
+    plain = _small().fit(X, y)
+    augmented = _small(augment=True).fit(X, y)
+    assert type(augmented.network_.layers[1]).__name__ == "RandomShift"
+    assert not np.allclose(plain.coefs_[0], augmented.coefs_[0])
+    again = _small(augment=True).fit(X, y)
+    assert_array_equal(again.coefs_[0], augmented.coefs_[0])  # decided by random_state
+    # Prediction never shifts: repeated calls agree exactly.
+    assert_array_equal(augmented.predict_proba(X), augmented.predict_proba(X))
+
+
+def test_float32_and_chunked_prediction(digits):
+    X, y = digits
+    clf = _small().fit(X.astype(np.float32), y)
+    assert all(c.dtype == np.float32 for c in clf.coefs_)
+    big = np.tile(X.astype(np.float32), (8, 1))  # more than one prediction chunk
+    proba = clf.predict_proba(big)
+    assert proba.dtype == np.float32 and proba.shape == (len(big), 10)
+    assert_allclose(proba[: len(X)], clf.predict_proba(X.astype(np.float32)), rtol=1e-5)
