@@ -2,6 +2,7 @@
 
 from ._activation_functions import ActivationFunctionDisplay
 from ._boundary import DecisionBoundaryDisplay
+from ._cnn import FeatureMapDisplay, FilterDisplay
 from ._comparison import BoundaryComparisonDisplay
 from ._evolution import BoundaryEvolutionDisplay
 from ._gradients import GradientFlowDisplay, GradientFlowPanels
@@ -15,6 +16,8 @@ __all__ = [
     "BoundaryComparisonDisplay",
     "BoundaryEvolutionDisplay",
     "DecisionBoundaryDisplay",
+    "FeatureMapDisplay",
+    "FilterDisplay",
     "GradientFlowDisplay",
     "GradientFlowPanels",
     "NetworkDiagramDisplay",

@@ -55,7 +55,11 @@ class NetworkView:
     network : estimator
         The final step: the network itself.
     coefs : list of ndarray of shape (fan_in, fan_out)
+        The dense layers' weights (for a CNN, those of its dense head).
     intercepts : list of ndarray of shape (fan_out,)
+    feature_layers : list of Layer
+        A CNN's layers before its dense head (empty for an MLP); ``transform``
+        runs them.
     activation : str
         Hidden activation, a key of :data:`sknetviz.nn.ACTIVATIONS`.
     out_activation : str
@@ -67,8 +71,18 @@ class NetworkView:
     def __init__(self, estimator):
         self.estimator = estimator
         self.network = final_estimator(estimator)
-        self.coefs = list(self.network.coefs_)
-        self.intercepts = list(self.network.intercepts_)
+        # A CNN's view is its dense head: the conv stack becomes part of the
+        # transform, and the head's input layer is the flattened feature maps.
+        dense = [i for i, coef in enumerate(self.network.coefs_) if np.ndim(coef) == 2]
+        self.coefs = [self.network.coefs_[i] for i in dense]
+        self.intercepts = [self.network.intercepts_[i] for i in dense]
+        self.feature_layers = []
+        if len(dense) < len(self.network.coefs_):
+            layers = self.network.network_.layers
+            flatten = max(
+                i for i, layer in enumerate(layers) if type(layer).__name__ == "Flatten"
+            )
+            self.feature_layers = layers[: flatten + 1]
         self.activation = self.network.activation
         self.out_activation = self.network.out_activation_
         self.classes = self.network.classes_
@@ -80,6 +94,11 @@ class NetworkView:
         while isinstance(estimator, Pipeline):
             X = estimator[:-1].transform(X)
             estimator = estimator.steps[-1][1]
+        if self.feature_layers:
+            X = np.asarray(X, dtype=float)
+            X = X.reshape(X.shape[0], -1)
+            for layer in self.feature_layers:
+                X = layer.forward(X)
         return X
 
     def layer_outputs(self, X, *, transformed=False):

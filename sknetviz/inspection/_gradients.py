@@ -420,6 +420,15 @@ def _estimator_data(estimator):
     view = network_view(estimator, "GradientFlowDisplay")
     if getattr(view.network, "history_", None) is None:
         raise ValueError(NO_GRADIENTS.format(name=type(view.network).__name__))
+    if view.feature_layers:  # a CNN: its conv kernels come first
+        names = _layer_names(len(view.network.coefs_))
+        for index, coef in enumerate(view.network.coefs_):
+            if coef.ndim == 4:
+                kh, kw, channels, filters = coef.shape
+                names[index] += f": conv {kh}x{kw}x{channels}→{filters}"
+            else:
+                names[index] += f": dense {coef.shape[0]}→{coef.shape[1]}"
+        return _gradient_data(view.history(), names)
     n_weight_layers = len(view.coefs)
     return _gradient_data(
         view.history(), _layer_names(n_weight_layers, view.layer_sizes)
