@@ -229,34 +229,40 @@ class MaxPool2D(_Pool2D):
            [13., 15.]])
     """
 
+    def _offset_views(self, X):
+        """For each offset in a window, row-major: the strided view of those pixels."""
+        ph, pw = self.pool_size
+        out_height, out_width = X.shape[1] // ph, X.shape[2] // pw
+        return [
+            X[:, i : out_height * ph : ph, j : out_width * pw : pw]
+            for i in range(ph)
+            for j in range(pw)
+        ]
+
     def forward(self, X, training=False):
-        windows = self._windows(X)
-        n, out_height, ph, out_width, pw, channels = windows.shape
-        # Put each window's ph * pw values on the last axis.
-        flat = windows.transpose(0, 1, 3, 5, 2, 4).reshape(
-            n, out_height, out_width, channels, ph * pw
-        )
-        winner = flat.argmax(axis=-1)
+        # One pass per window offset over strided views: no copy of X, and the
+        # first maximum (row-major) wins each window, as argmax would pick it.
+        views = self._offset_views(X)
+        out = views[0].copy()
+        for view in views[1:]:
+            np.maximum(out, view, out=out)
         if training:
+            n_offsets = len(views)
+            winner = np.full(
+                out.shape, -1, dtype=np.int8 if n_offsets < 128 else np.intp
+            )
+            for offset, view in enumerate(views):
+                np.copyto(winner, offset, where=(winner < 0) & (view == out))
             self._winner = winner
             self._input_shape_seen = X.shape
-        return np.take_along_axis(flat, winner[..., np.newaxis], axis=-1)[..., 0]
+        return out
 
     def backward(self, delta):
         winner = self._pop_cache("_winner")
-        input_shape = self._pop_cache("_input_shape_seen")
-        ph, pw = self.pool_size
-        n, out_height, out_width, channels = delta.shape
-        flat = np.zeros(
-            (n, out_height, out_width, channels, ph * pw), dtype=delta.dtype
-        )
-        np.put_along_axis(
-            flat, winner[..., np.newaxis], delta[..., np.newaxis], axis=-1
-        )
-        windows = flat.reshape(n, out_height, out_width, channels, ph, pw).transpose(
-            0, 1, 4, 2, 5, 3
-        )
-        return self._spread(windows, input_shape)
+        grad = np.zeros(self._pop_cache("_input_shape_seen"), dtype=delta.dtype)
+        for offset, view in enumerate(self._offset_views(grad)):
+            np.copyto(view, delta, where=winner == offset)
+        return grad
 
 
 class AvgPool2D(_Pool2D):
