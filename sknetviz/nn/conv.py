@@ -247,12 +247,12 @@ class MaxPool2D(_Pool2D):
         for view in views[1:]:
             np.maximum(out, view, out=out)
         if training:
-            n_offsets = len(views)
-            winner = np.full(
-                out.shape, -1, dtype=np.int8 if n_offsets < 128 else np.intp
-            )
-            for offset, view in enumerate(views):
-                np.copyto(winner, offset, where=(winner < 0) & (view == out))
+            # Walking the offsets backwards, each maximum overwrites the later
+            # ones: what is left is the first maximum of every window.
+            dtype = np.int8 if len(views) < 128 else np.intp
+            winner = np.zeros(out.shape, dtype=dtype)
+            for offset in range(len(views) - 1, -1, -1):
+                np.copyto(winner, offset, where=views[offset] == out)
             self._winner = winner
             self._input_shape_seen = X.shape
         return out
