@@ -259,10 +259,16 @@ class MaxPool2D(_Pool2D):
 
     def backward(self, delta):
         winner = self._pop_cache("_winner")
-        grad = np.zeros(self._pop_cache("_input_shape_seen"), dtype=delta.dtype)
-        for offset, view in enumerate(self._offset_views(grad)):
-            np.copyto(view, delta, where=winner == offset)
-        return grad
+        input_shape = self._pop_cache("_input_shape_seen")
+        ph, pw = self.pool_size
+        n, out_height, out_width, channels = delta.shape
+        # Broadcast in the window layout (n, out_h, ph, out_w, pw, channels),
+        # which is the input's own layout: one contiguous write, no scatter.
+        offsets = np.arange(ph * pw, dtype=winner.dtype).reshape(1, 1, ph, 1, pw, 1)
+        windows = (winner[:, :, np.newaxis, :, np.newaxis, :] == offsets) * delta[
+            :, :, np.newaxis, :, np.newaxis, :
+        ]
+        return self._spread(windows, input_shape)
 
 
 class AvgPool2D(_Pool2D):
