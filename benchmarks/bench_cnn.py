@@ -56,16 +56,21 @@ What is measured (peak memory)
 import argparse
 import gc
 import json
-import os
-import platform
 import statistics
-import subprocess
-import sys
 import time
 import warnings
 
 import numpy as np
-from _peak import extra_peak_rss
+from _common import (
+    TORCH,
+    describe_environment,
+    extra_peak_rss,
+    load_average,
+    measure_memory,
+    numpy_blas_threads,
+    torch_available,
+    verdict,
+)
 
 IMAGE_SIDE = 28
 N_FEATURES = IMAGE_SIDE * IMAGE_SIDE
@@ -77,7 +82,6 @@ BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
 
 SKNETVIZ = "sknetviz"
-TORCH = "torch"
 # Target of (sknetviz's s/epoch) / (torch's s/epoch).
 SPEED_TARGET = 1.5
 # Target of sknetviz's total peak RSS while training (the issue's 1 GiB).
@@ -93,25 +97,6 @@ def make_data(n_samples):
     X = rng.random((n_samples, N_FEATURES), dtype=np.float32)
     y = rng.integers(0, N_CLASSES, n_samples)
     return X, y
-
-
-def numpy_blas_threads():
-    """Threads of the BLAS numpy calls (what sknetviz trains on)."""
-    from threadpoolctl import threadpool_info
-
-    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
-    for info in blas:
-        if "numpy" in info["filepath"]:
-            return info["num_threads"]
-    return blas[0]["num_threads"] if blas else os.cpu_count()
-
-
-def torch_available():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 # ----------------------------------------------------------------- training
@@ -223,73 +208,7 @@ def memory_child(library, n_samples, epochs, threads):
     print(json.dumps(result))
 
 
-def measure_memory(library, args, threads):
-    command = [
-        sys.executable,
-        os.path.abspath(__file__),
-        "--memory-child",
-        library,
-        "--n-samples",
-        str(args.n_samples),
-        "--epochs",
-        str(args.epochs),
-        "--threads",
-        str(threads),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"memory child for {library} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # ------------------------------------------------------------------- report
-
-
-def describe_environment(threads, libraries):
-    import sklearn
-    from threadpoolctl import threadpool_info
-
-    import sknetviz
-
-    print(f"python {platform.python_version()} on {platform.platform()}")
-    print(f"cpus: {os.cpu_count()}")
-    versions = [
-        f"numpy {np.__version__}",
-        f"scikit-learn {sklearn.__version__}",
-        f"sknetviz {sknetviz.__version__}",
-    ]
-    if TORCH in libraries:
-        import torch
-
-        versions.append(f"torch {torch.__version__}")
-    print("versions: " + ", ".join(versions))
-    print("thread pools (threadpoolctl):")
-    for info in threadpool_info():
-        path = info["filepath"]
-        where = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}"
-        version = info.get("version") or "?"
-        print(
-            f"  {info['user_api']:7s} {info['internal_api']:9s} {version:14s} "
-            f"threads={info['num_threads']}  ({where})"
-        )
-    print(f"numpy BLAS threads (used by sknetviz): {threads}")
-    if TORCH in libraries:
-        import torch
-
-        print(f"torch intra-op threads: {torch.get_num_threads()}")
-
-
-def _load_average():
-    """The machine's load average, a hint of other work competing for the cores."""
-    try:
-        loads = " ".join(f"{load:.2f}" for load in os.getloadavg())
-    except OSError:
-        loads = "unavailable"
-    return f"load average over 1/5/15 min (this benchmark's threads included): {loads}"
-
-
-def verdict(value, target):
-    return "PASS" if value <= target else "FAIL"
 
 
 def main(argv=None):
@@ -318,7 +237,7 @@ def main(argv=None):
 
     print("sknetviz CNN benchmark")
     print("=" * 22)
-    describe_environment(threads, libraries)
+    describe_environment(threads, libraries, blas_users="sknetviz")
     if not has_torch:
         print("torch: skipped (import torch failed)")
 
@@ -338,7 +257,7 @@ def main(argv=None):
         f"timing: per run 1 untimed warm-up epoch, then {args.epochs} timed epochs; "
         f"{args.repeats} interleaved repeats; figure = median s/epoch"
     )
-    print(f"before timing, {_load_average()}")
+    print(f"before timing, {load_average()}")
     print()
 
     seconds = {library: [] for library in libraries}
@@ -354,7 +273,7 @@ def main(argv=None):
             f"repeat {repeat + 1}/{args.repeats} s/epoch: " + ", ".join(parts),
             flush=True,
         )
-    print(f"after timing, {_load_average()}")
+    print(f"after timing, {load_average()}")
     del X, y
     gc.collect()
 
@@ -362,7 +281,16 @@ def main(argv=None):
     print("peak memory: each library alone in a fresh process, same data and training")
     memory = {}
     for library in libraries:
-        memory[library] = measure_memory(library, args, threads)
+        memory[library] = measure_memory(
+            __file__,
+            library,
+            "--n-samples",
+            str(args.n_samples),
+            "--epochs",
+            str(args.epochs),
+            "--threads",
+            str(threads),
+        )
     methods = {result["method"] for result in memory.values()}
     print("  method: " + "; ".join(sorted(methods)))
     print(

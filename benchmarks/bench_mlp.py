@@ -60,16 +60,21 @@ What is measured (peak memory)
 import argparse
 import gc
 import json
-import os
-import platform
 import statistics
-import subprocess
-import sys
 import time
 import warnings
 
 import numpy as np
-from _peak import extra_peak_rss
+from _common import (
+    TORCH,
+    describe_environment,
+    extra_peak_rss,
+    load_average,
+    measure_memory,
+    numpy_blas_threads,
+    torch_available,
+    verdict,
+)
 
 HIDDEN = (256, 128)
 N_FEATURES = 784
@@ -82,7 +87,6 @@ DROPOUT = 0.2
 SKNETVIZ = "sknetviz"
 SKNETVIZ_DROPOUT = "sknetviz+dropout"
 SKLEARN = "sklearn"
-TORCH = "torch"
 # Target of each library's (s/epoch) / (sklearn's s/epoch).
 TARGETS = {SKNETVIZ: 0.8, SKNETVIZ_DROPOUT: 1.0}
 
@@ -103,25 +107,6 @@ def make_data(n_samples):
         random_state=0,
     )
     return np.ascontiguousarray(X, dtype=np.float32), y
-
-
-def numpy_blas_threads():
-    """Threads of the BLAS numpy calls (what sklearn and sknetviz train on)."""
-    from threadpoolctl import threadpool_info
-
-    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
-    for info in blas:
-        if "numpy" in info["filepath"]:
-            return info["num_threads"]
-    return blas[0]["num_threads"] if blas else os.cpu_count()
-
-
-def torch_available():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 # ----------------------------------------------------------------- training
@@ -234,73 +219,7 @@ def memory_child(library, n_samples, epochs, threads):
     print(json.dumps(extra_peak_rss(lambda: train(library, X, y, epochs, seed=0))))
 
 
-def measure_memory(library, args, threads):
-    command = [
-        sys.executable,
-        os.path.abspath(__file__),
-        "--memory-child",
-        library,
-        "--n-samples",
-        str(args.n_samples),
-        "--epochs",
-        str(args.epochs),
-        "--threads",
-        str(threads),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"memory child for {library} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # ------------------------------------------------------------------- report
-
-
-def describe_environment(threads, libraries):
-    import sklearn
-    from threadpoolctl import threadpool_info
-
-    import sknetviz
-
-    print(f"python {platform.python_version()} on {platform.platform()}")
-    print(f"cpus: {os.cpu_count()}")
-    versions = [
-        f"numpy {np.__version__}",
-        f"scikit-learn {sklearn.__version__}",
-        f"sknetviz {sknetviz.__version__}",
-    ]
-    if TORCH in libraries:
-        import torch
-
-        versions.append(f"torch {torch.__version__}")
-    print("versions: " + ", ".join(versions))
-    print("thread pools (threadpoolctl):")
-    for info in threadpool_info():
-        path = info["filepath"]
-        where = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}"
-        version = info.get("version") or "?"
-        print(
-            f"  {info['user_api']:7s} {info['internal_api']:9s} {version:14s} "
-            f"threads={info['num_threads']}  ({where})"
-        )
-    print(f"numpy BLAS threads (used by sknetviz and sklearn): {threads}")
-    if TORCH in libraries:
-        import torch
-
-        print(f"torch intra-op threads: {torch.get_num_threads()}")
-
-
-def _load_average():
-    """The machine's load average, a hint of other work competing for the cores."""
-    try:
-        loads = " ".join(f"{load:.2f}" for load in os.getloadavg())
-    except OSError:
-        loads = "unavailable"
-    return f"load average over 1/5/15 min (this benchmark's threads included): {loads}"
-
-
-def verdict(ratio, target):
-    return "PASS" if ratio <= target else "FAIL"
 
 
 def main(argv=None):
@@ -350,7 +269,7 @@ def main(argv=None):
         f"timing: per run 1 untimed warm-up epoch, then {args.epochs} timed epochs; "
         f"{args.repeats} interleaved repeats; figure = median s/epoch"
     )
-    print(f"before timing, {_load_average()}")
+    print(f"before timing, {load_average()}")
     print()
 
     seconds = {library: [] for library in libraries}
@@ -366,7 +285,7 @@ def main(argv=None):
             f"repeat {repeat + 1}/{args.repeats} s/epoch: " + ", ".join(parts),
             flush=True,
         )
-    print(f"after timing, {_load_average()}")
+    print(f"after timing, {load_average()}")
     del X, y
     gc.collect()
 
@@ -374,7 +293,16 @@ def main(argv=None):
     print("peak memory: each library alone in a fresh process, same data and training")
     memory = {}
     for library in libraries:
-        memory[library] = measure_memory(library, args, threads)
+        memory[library] = measure_memory(
+            __file__,
+            library,
+            "--n-samples",
+            str(args.n_samples),
+            "--epochs",
+            str(args.epochs),
+            "--threads",
+            str(threads),
+        )
     methods = {result["method"] for result in memory.values()}
     print("  method: " + "; ".join(sorted(methods)))
     print(

@@ -18,10 +18,7 @@ memory. Run: ``python benchmarks/bench_plots.py [--repeats 3]``.
 import argparse
 import gc
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 import warnings
 
@@ -30,7 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-from _peak import extra_peak_rss  # noqa: E402
+from _common import extra_peak_rss, measure_memory  # noqa: E402
 from sklearn.datasets import make_moons  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.inspection import DecisionBoundaryDisplay as SklearnDisplay  # noqa: E402
@@ -65,17 +62,6 @@ def memory_child(library, grid_resolution):
     print(json.dumps(extra_peak_rss(lambda: draw(library, model, X, grid_resolution))))
 
 
-def measure_memory(library, grid_resolution):
-    command = [
-        sys.executable, os.path.abspath(__file__), "--memory-child", library,
-        "--grid-resolution", str(grid_resolution),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"memory child for {library} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -102,7 +88,10 @@ def main(argv=None):
             + ", ".join(f"{lib} {seconds[lib][-1]:.2f}" for lib in DISPLAYS)
         )
     memory = {
-        library: measure_memory(library, args.grid_resolution) for library in DISPLAYS
+        library: measure_memory(
+            __file__, library, "--grid-resolution", str(args.grid_resolution)
+        )
+        for library in DISPLAYS
     }
     print(f"peak memory method: {memory['sknetviz']['method']}")
     median = {library: statistics.median(seconds[library]) for library in DISPLAYS}

@@ -1,0 +1,143 @@
+"""What the benchmarks share: the machine report, peak memory, and verdicts.
+
+Each benchmark compares sknetviz with its peer in one run; these helpers make
+them report the same way. Peak memory is the rise of a process's peak RSS
+during a piece of work, measured in a fresh child process per library, so
+that what one library left allocated does not hide another's peak.
+"""
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+
+import numpy as np
+
+TORCH = "torch"
+
+
+def _status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _reset_peak_rss():
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        _status_kib("VmHWM")
+    except (OSError, KeyError):
+        return False
+    return True
+
+
+def extra_peak_rss(work):
+    """Run ``work()`` and return how far it raised the peak RSS.
+
+    Returns
+    -------
+    result : dict
+        'extra_kib' (peak during the work minus RSS before it), 'before_kib'
+        and 'method', which says how the peak was read.
+    """
+    if _reset_peak_rss():
+        method = "VmHWM after resetting it (/proc/self/clear_refs) minus VmRSS"
+        before = _status_kib("VmRSS")
+        work()
+        peak = _status_kib("VmHWM")
+    else:
+        method = "ru_maxrss delta (peak mark could not be reset)"
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        work()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"extra_kib": peak - before, "before_kib": before, "method": method}
+
+
+def numpy_blas_threads():
+    """Threads of the BLAS numpy calls (what sklearn and sknetviz train on)."""
+    from threadpoolctl import threadpool_info
+
+    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
+    for info in blas:
+        if "numpy" in info["filepath"]:
+            return info["num_threads"]
+    return blas[0]["num_threads"] if blas else os.cpu_count()
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def measure_memory(script, library, *flags):
+    """Run ``script --memory-child library *flags`` in a fresh process.
+
+    The child prints one JSON line (from :func:`extra_peak_rss`), returned as
+    a dict.
+    """
+    command = [
+        sys.executable,
+        os.path.abspath(script),
+        "--memory-child",
+        library,
+        *flags,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"memory child for {library} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def describe_environment(threads, libraries, blas_users="sknetviz and sklearn"):
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    import sknetviz
+
+    print(f"python {platform.python_version()} on {platform.platform()}")
+    print(f"cpus: {os.cpu_count()}")
+    versions = [
+        f"numpy {np.__version__}",
+        f"scikit-learn {sklearn.__version__}",
+        f"sknetviz {sknetviz.__version__}",
+    ]
+    if TORCH in libraries:
+        import torch
+
+        versions.append(f"torch {torch.__version__}")
+    print("versions: " + ", ".join(versions))
+    print("thread pools (threadpoolctl):")
+    for info in threadpool_info():
+        path = info["filepath"]
+        where = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}"
+        version = info.get("version") or "?"
+        print(
+            f"  {info['user_api']:7s} {info['internal_api']:9s} {version:14s} "
+            f"threads={info['num_threads']}  ({where})"
+        )
+    print(f"numpy BLAS threads (used by {blas_users}): {threads}")
+    if TORCH in libraries:
+        import torch
+
+        print(f"torch intra-op threads: {torch.get_num_threads()}")
+
+
+def load_average():
+    """The machine's load average, a hint of other work competing for the cores."""
+    try:
+        loads = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    except OSError:
+        loads = "unavailable"
+    return f"load average over 1/5/15 min (this benchmark's threads included): {loads}"
+
+
+def verdict(ratio, target):
+    return "PASS" if ratio <= target else "FAIL"
