@@ -12,6 +12,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils import shuffle as shuffle_arrays
 from sklearn.utils._param_validation import Interval, validate_params
 
+__all__ = ["make_spiral", "make_xor"]
+
 
 def _split_counts(n_samples, n_classes):
     """Samples per class: as equal as possible, the first classes taking the rest."""

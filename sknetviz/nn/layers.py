@@ -22,6 +22,23 @@ class Layer:
         Trainable arrays, empty for parameter-free layers.
     grads : list of ndarray
         Gradients of the loss with respect to ``params``, written by ``backward``.
+
+    Examples
+    --------
+    A layer that doubles its input, with no parameters:
+
+    >>> import numpy as np
+    >>> from sknetviz.nn import Layer
+    >>> class Double(Layer):
+    ...     def forward(self, X, training=False):
+    ...         return 2 * X
+    ...     def backward(self, delta):
+    ...         return 2 * delta
+    >>> layer = Double()
+    >>> layer.initialize((3,), np.random.default_rng(0), np.float64)
+    (3,)
+    >>> layer.backward(layer.forward(np.ones((1, 3)), training=True))
+    array([[4., 4., 4.]])
     """
 
     params = ()

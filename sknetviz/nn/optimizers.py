@@ -202,6 +202,17 @@ def minimize_lbfgs(params, loss_and_grads, *, max_iter, max_fun, tol, callback=N
     -------
     result : scipy.optimize.OptimizeResult
         ``nit``, ``fun``, ``status`` and ``message`` describe the run.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn import minimize_lbfgs
+    >>> w = np.array([3.0, -1.0])
+    >>> result = minimize_lbfgs(
+    ...     [w], lambda: (float(((w - 1) ** 2).sum()), [2 * (w - 1)]),
+    ...     max_iter=50, max_fun=100, tol=1e-10)
+    >>> np.round(w, 6), result.status
+    (array([1., 1.]), 0)
     """
     sizes = [p.size for p in params]
     offsets = np.cumsum([0] + sizes)
