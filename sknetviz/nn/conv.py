@@ -226,8 +226,9 @@ class _Pool2D(Layer):
 class MaxPool2D(_Pool2D):
     """Max pooling over non-overlapping windows.
 
-    The gradient goes to one maximum per window (the first, in row-major
-    order, when several tie).
+    The gradient goes to the maximum of each window; when several elements
+    tie for it, they share it equally (a valid subgradient, and after a ReLU
+    the usual tie, an all-zero window, passes nothing back anyway).
 
     Parameters
     ----------
@@ -243,45 +244,47 @@ class MaxPool2D(_Pool2D):
            [13., 15.]])
     """
 
-    def _offset_views(self, X):
-        """For each offset in a window, row-major: the strided view of those pixels."""
+    def _rows_layout(self, X):
+        """X's whole windows as (n, out_h, ph, out_w, pw * channels).
+
+        It is X's own memory order, so every step below reads contiguous
+        runs of ``pw * channels`` values, not runs of ``channels``.
+        """
+        n, height, width, channels = X.shape
         ph, pw = self.pool_size
-        out_height, out_width = X.shape[1] // ph, X.shape[2] // pw
-        return [
-            X[:, i : out_height * ph : ph, j : out_width * pw : pw]
-            for i in range(ph)
-            for j in range(pw)
-        ]
+        out_height, out_width = height // ph, width // pw
+        whole = X[:, : out_height * ph, : out_width * pw]
+        return whole.reshape(n, out_height, ph, out_width, pw * channels)
 
     def forward(self, X, training=False):
-        # One pass per window offset over strided views: no copy of X, and the
-        # first maximum (row-major) wins each window, as argmax would pick it.
-        views = self._offset_views(X)
-        out = views[0].copy()
-        for view in views[1:]:
-            np.maximum(out, view, out=out)
+        ph, pw = self.pool_size
+        channels = X.shape[3]
+        rows = self._rows_layout(X)
+        row_max = rows[:, :, 0].copy()
+        for i in range(1, ph):
+            np.maximum(row_max, rows[:, :, i], out=row_max)
+        out = row_max[..., :channels].copy()
+        for j in range(1, pw):
+            np.maximum(out, row_max[..., j * channels : (j + 1) * channels], out=out)
         if training:
-            # Walking the offsets backwards, each maximum overwrites the later
-            # ones: what is left is the first maximum of every window.
-            dtype = np.int8 if len(views) < 128 else np.intp
-            winner = np.zeros(out.shape, dtype=dtype)
-            for offset in range(len(views) - 1, -1, -1):
-                np.copyto(winner, offset, where=views[offset] == out)
-            self._winner = winner
+            is_max = rows == np.tile(out, pw)[:, :, np.newaxis]
+            count = is_max.sum(axis=2, dtype=X.dtype)
+            share = count[..., :channels].copy()
+            for j in range(1, pw):
+                share += count[..., j * channels : (j + 1) * channels]
+            self._is_max = is_max
+            self._share = share
             self._input_shape_seen = X.shape
         return out
 
     def backward(self, delta):
-        winner = self._pop_cache("_winner")
+        is_max = self._pop_cache("_is_max")
+        share = self._pop_cache("_share")
         input_shape = self._pop_cache("_input_shape_seen")
         ph, pw = self.pool_size
         n, out_height, out_width, channels = delta.shape
-        # Broadcast in the window layout (n, out_h, ph, out_w, pw, channels),
-        # which is the input's own layout: one contiguous write, no scatter.
-        offsets = np.arange(ph * pw, dtype=winner.dtype).reshape(1, 1, ph, 1, pw, 1)
-        windows = (winner[:, :, np.newaxis, :, np.newaxis, :] == offsets) * delta[
-            :, :, np.newaxis, :, np.newaxis, :
-        ]
+        per_max = np.tile(delta / share, pw)[:, :, np.newaxis]
+        windows = (is_max * per_max).reshape(n, out_height, ph, out_width, pw, channels)
         return self._spread(windows, input_shape)
 
 
