@@ -20,7 +20,13 @@ def _convnet(estimator, what):
 
 
 def _conv_kernels(network):
-    return [coef for coef in network.coefs_ if np.ndim(coef) == 4]
+    kernels = [coef for coef in network.coefs_ if np.ndim(coef) == 4]
+    if not kernels:
+        raise ValueError(
+            f"This {type(network).__name__} has no convolution layers (filters="
+            f"{network.filters!r}): there are no kernels to draw."
+        )
+    return kernels
 
 
 class FilterDisplay:

@@ -5,9 +5,9 @@ or matplotlib.
 """
 
 from .activations import ACTIVATIONS, get_activation
-from .conv import AvgPool2D, Conv2D, MaxPool2D
+from .conv import AvgPool2D, Conv2D, MaxPool2D, RandomShift
 from .initializers import INITIALIZERS, default_initializer
-from .layers import Activation, Dense, Dropout, Flatten, Layer
+from .layers import Activation, Dense, Dropout, Flatten, Layer, Reshape
 from .losses import LOSSES, OUTPUT_LOSS
 from .network import Sequential
 from .optimizers import SGD, Adam, minimize_lbfgs
@@ -27,6 +27,8 @@ __all__ = [
     "Flatten",
     "Layer",
     "MaxPool2D",
+    "RandomShift",
+    "Reshape",
     "Sequential",
     "default_initializer",
     "get_activation",
