@@ -13,7 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._noise import keyed_integers, sample_keys
 from .initializers import INITIALIZERS
-from .layers import Layer
+from .layers import Layer, column_sums
 
 
 def _padding_widths(kernel_size, padding):
@@ -152,7 +152,7 @@ class Conv2D(Layer):
         np.matmul(
             cols.T, delta_rows, out=self.grads[0].reshape(kh * kw * channels, filters)
         )
-        np.sum(delta_rows, axis=0, out=self.grads[1])
+        column_sums(delta_rows, out=self.grads[1])
         if not self.propagate_delta:
             return None
         return self._input_gradient(delta_rows)
@@ -268,7 +268,9 @@ class MaxPool2D(_Pool2D):
             np.maximum(out, row_max[..., j * channels : (j + 1) * channels], out=out)
         if training:
             is_max = rows == np.tile(out, pw)[:, :, np.newaxis]
-            count = is_max.sum(axis=2, dtype=X.dtype)
+            count = is_max[:, :, 0].astype(X.dtype)
+            for i in range(1, ph):
+                count += is_max[:, :, i]
             share = count[..., :channels].copy()
             for j in range(1, pw):
                 share += count[..., j * channels : (j + 1) * channels]
