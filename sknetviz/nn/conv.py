@@ -260,12 +260,17 @@ class MaxPool2D(_Pool2D):
         ph, pw = self.pool_size
         channels = X.shape[3]
         rows = self._rows_layout(X)
-        row_max = rows[:, :, 0].copy()
+        row_max = rows[:, :, 0]
         for i in range(1, ph):
-            np.maximum(row_max, rows[:, :, i], out=row_max)
-        out = row_max[..., :channels].copy()
+            row_max = np.maximum(
+                row_max, rows[:, :, i], out=None if i == 1 else row_max
+            )
+        out = row_max[..., :channels]
         for j in range(1, pw):
-            np.maximum(out, row_max[..., j * channels : (j + 1) * channels], out=out)
+            part = row_max[..., j * channels : (j + 1) * channels]
+            out = np.maximum(out, part, out=None if j == 1 else out)
+        if ph == pw == 1:  # no maximum was taken: do not hand out a view of X
+            out = out.copy()
         if training:
             is_max = rows == np.tile(out, pw)[:, :, np.newaxis]
             count = is_max[:, :, 0].astype(X.dtype)
