@@ -141,3 +141,45 @@ def load_average():
 
 def verdict(ratio, target):
     return "PASS" if ratio <= target else "FAIL"
+
+
+def time_interleaved(libraries, train, X, y, epochs, repeats):
+    """Median-ready timings: each repeat trains every library once, in turn.
+
+    Interleaving spreads a busy neighbour's effect over all libraries alike.
+    ``train(library, X, y, epochs, seed)`` returns (seconds per epoch, loss).
+
+    Returns
+    -------
+    seconds, losses : dict of library -> list, one entry per repeat
+    """
+    seconds = {library: [] for library in libraries}
+    losses = {library: [] for library in libraries}
+    print(f"before timing, {load_average()}")
+    print()
+    for repeat in range(repeats):
+        parts = []
+        for library in libraries:
+            per_epoch, loss = train(library, X, y, epochs, seed=repeat)
+            seconds[library].append(per_epoch)
+            losses[library].append(loss)
+            parts.append(f"{library} {per_epoch:.3f}")
+        print(f"repeat {repeat + 1}/{repeats} s/epoch: " + ", ".join(parts), flush=True)
+    print(f"after timing, {load_average()}")
+    return seconds, losses
+
+
+def measure_memory_of_all(script, libraries, *flags):
+    """:func:`measure_memory` for each library; prints the method and baselines."""
+    print()
+    print("peak memory: each library alone in a fresh process, same data and training")
+    memory = {library: measure_memory(script, library, *flags) for library in libraries}
+    methods = {result["method"] for result in memory.values()}
+    print("  method: " + "; ".join(sorted(methods)))
+    print(
+        "  baseline RSS after imports and data: "
+        + ", ".join(
+            f"{lib} {memory[lib]['before_kib'] / 1024:.0f} MiB" for lib in libraries
+        )
+    )
+    return memory

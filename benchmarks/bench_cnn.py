@@ -65,9 +65,9 @@ from _common import (
     TORCH,
     describe_environment,
     extra_peak_rss,
-    load_average,
-    measure_memory,
+    measure_memory_of_all,
     numpy_blas_threads,
+    time_interleaved,
     torch_available,
     verdict,
 )
@@ -257,47 +257,21 @@ def main(argv=None):
         f"timing: per run 1 untimed warm-up epoch, then {args.epochs} timed epochs; "
         f"{args.repeats} interleaved repeats; figure = median s/epoch"
     )
-    print(f"before timing, {load_average()}")
-    print()
-
-    seconds = {library: [] for library in libraries}
-    losses = {library: [] for library in libraries}
-    for repeat in range(args.repeats):
-        parts = []
-        for library in libraries:
-            per_epoch, loss = train(library, X, y, args.epochs, seed=repeat)
-            seconds[library].append(per_epoch)
-            losses[library].append(loss)
-            parts.append(f"{library} {per_epoch:.3f}")
-        print(
-            f"repeat {repeat + 1}/{args.repeats} s/epoch: " + ", ".join(parts),
-            flush=True,
-        )
-    print(f"after timing, {load_average()}")
+    seconds, losses = time_interleaved(
+        libraries, train, X, y, args.epochs, args.repeats
+    )
     del X, y
     gc.collect()
 
-    print()
-    print("peak memory: each library alone in a fresh process, same data and training")
-    memory = {}
-    for library in libraries:
-        memory[library] = measure_memory(
-            __file__,
-            library,
-            "--n-samples",
-            str(args.n_samples),
-            "--epochs",
-            str(args.epochs),
-            "--threads",
-            str(threads),
-        )
-    methods = {result["method"] for result in memory.values()}
-    print("  method: " + "; ".join(sorted(methods)))
-    print(
-        "  baseline RSS after imports and data: "
-        + ", ".join(
-            f"{lib} {memory[lib]['before_kib'] / 1024:.0f} MiB" for lib in libraries
-        )
+    memory = measure_memory_of_all(
+        __file__,
+        libraries,
+        "--n-samples",
+        str(args.n_samples),
+        "--epochs",
+        str(args.epochs),
+        "--threads",
+        str(threads),
     )
     print(
         "  final training loss (median over repeats, sanity check; "
