@@ -221,6 +221,11 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             self.__dict__.update(before)
             undo_training()
             raise
+        finally:
+            # The layers' reusable training arrays die with the call: they
+            # are batch-sized scratch, not part of the model.
+            if hasattr(self, "_state"):
+                self._state.network.release_work_arrays()
 
     def _rollback_point(self):
         """Return a function that undoes what training changes in place.

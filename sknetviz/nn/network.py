@@ -123,6 +123,11 @@ class Sequential:
                 break
         return delta
 
+    def release_work_arrays(self):
+        """Free the arrays layers keep between training passes; call after training."""
+        for layer in self.layers:
+            layer.release_work_arrays()
+
     def squared_weight_norm(self):
         """Sum of the squared weights, the quantity the L2 penalty scales."""
         return float(sum(np.dot(w.ravel(), w.ravel()) for w in self.weights))
