@@ -284,11 +284,13 @@ class MaxPool2D(_Pool2D):
             "out", (n, out_height, out_width, channels), X.dtype, training
         )
         if pw > 1:
-            np.maximum(row_max[..., :channels], row_max[..., channels:2 * channels],
-                       out=out)
+            np.maximum(
+                row_max[..., :channels], row_max[..., channels : 2 * channels], out=out
+            )
             for j in range(2, pw):
-                np.maximum(out, row_max[..., j * channels : (j + 1) * channels],
-                           out=out)
+                np.maximum(
+                    out, row_max[..., j * channels : (j + 1) * channels], out=out
+                )
         else:
             out[...] = row_max
         if training:
