@@ -13,7 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._noise import keyed_integers, sample_keys
 from .initializers import INITIALIZERS
-from .layers import Layer, column_sums
+from .layers import Layer
 
 
 def _padding_widths(kernel_size, padding):
@@ -106,27 +106,47 @@ class Conv2D(Layer):
         return padded
 
     def _im2col(self, X, training):
-        """Rows of receptive fields: shape (n * out_h * out_w, kh * kw * channels)."""
+        """Rows of receptive fields, each ending in a 1 for the bias.
+
+        Returns a matrix of shape (n * out_h * out_w, kh * kw * channels + 1):
+        its product with the kernels stacked on the biases is the convolution,
+        and its transpose's product with delta gives both gradients. The
+        bias column makes the separate bias addition and bias-gradient sum
+        unnecessary (they took as long as the products on 28x28x8 outputs).
+        """
         padded = self._padded(X, training)
         kh, kw = self.kernel_size
         n, channels = X.shape[0], X.shape[3]
         out_height, out_width = padded.shape[1] - kh + 1, padded.shape[2] - kw + 1
-        cols = self._work_array(
-            "cols", (n, out_height, out_width, kh, kw, channels), X.dtype, training
-        )
+        n_rows, n_taps = n * out_height * out_width, kh * kw * channels
         if channels > 1:
             # One copy of the windows view: copying runs of `channels` values
             # beats kh * kw strided slices once there are several channels
-            # (2.1x on 14x14x8); with one channel the slices win (3x).
+            # (2.1x on 14x14x8).
+            cols = self._work_array("cols", (n_rows, n_taps + 1), X.dtype, training)
             windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))
-            np.copyto(cols, windows.transpose(0, 1, 2, 4, 5, 3))
-        else:
-            for i in range(kh):
-                for j in range(kw):
-                    cols[:, :, :, i, j, :] = padded[
-                        :, i : i + out_height, j : j + out_width
-                    ]
-        return cols.reshape(n * out_height * out_width, kh * kw * channels)
+            np.copyto(
+                cols[:, :n_taps].reshape(n, out_height, out_width, kh, kw, channels),
+                windows.transpose(0, 1, 2, 4, 5, 3),
+            )
+            cols[:, n_taps] = 1
+            return cols
+        # One channel: build the transpose, one row per kernel offset, where
+        # each slice copies whole image rows (2x faster than rows of kh * kw).
+        cols_t = self._work_array("cols", (n_taps + 1, n_rows), X.dtype, training)
+        image = padded[..., 0]
+        for i in range(kh):
+            for j in range(kw):
+                cols_t[i * kw + j].reshape(n, out_height, out_width)[...] = image[
+                    :, i : i + out_height, j : j + out_width
+                ]
+        cols_t[n_taps] = 1
+        return cols_t.T
+
+    def _kernel_matrix(self):
+        """The kernels as a (kh * kw * channels, filters) matrix over the biases."""
+        kh, kw, channels, filters = self.W.shape
+        return np.vstack([self.W.reshape(kh * kw * channels, filters), self.b])
 
     def forward(self, X, training=False):
         n = X.shape[0]
@@ -134,10 +154,9 @@ class Conv2D(Layer):
         if training:
             self._cols = cols
             self._batch_shape = X.shape
-        kh, kw, channels, filters = self.W.shape
+        filters = self.W.shape[3]
         out = self._work_array("out", (cols.shape[0], filters), X.dtype, training)
-        np.matmul(cols, self.W.reshape(kh * kw * channels, filters), out=out)
-        out += self.b
+        np.matmul(cols, self._kernel_matrix(), out=out)
         out_height, out_width = self._output_hw(X.shape)
         return out.reshape(n, out_height, out_width, filters)
 
@@ -152,10 +171,9 @@ class Conv2D(Layer):
         cols = self._pop_cache("_cols")
         kh, kw, channels, filters = self.W.shape
         delta_rows = delta.reshape(-1, filters)
-        np.matmul(
-            cols.T, delta_rows, out=self.grads[0].reshape(kh * kw * channels, filters)
-        )
-        column_sums(delta_rows, out=self.grads[1])
+        both = cols.T @ delta_rows  # the kernels' gradient over the biases'
+        self.grads[0][...] = both[:-1].reshape(self.W.shape)
+        self.grads[1][...] = both[-1]
         if not self.propagate_delta:
             return None
         return self._input_gradient(delta_rows)

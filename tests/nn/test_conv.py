@@ -471,7 +471,8 @@ def test_conv_network_gradients_match_central_differences(numerical_gradient):
 
 def test_conv2d_on_a_batch_of_digit_sized_images_keeps_one_im2col_matrix():
     # The largest buffer of a pass is the batch's im2col matrix, one row per
-    # output pixel and one column per kernel entry: the bound on its memory.
+    # output pixel and one column per kernel entry (and one of ones for the
+    # bias): the bound on its memory.
     layer = Conv2D(8, 3)
     assert layer.initialize((28, 28, 1), np.random.default_rng(0), np.float64) == (
         28,
@@ -481,7 +482,8 @@ def test_conv2d_on_a_batch_of_digit_sized_images_keeps_one_im2col_matrix():
     X = np.random.default_rng(8).uniform(size=(64, 28, 28, 1))
     output = layer.forward(X, training=True)
     assert output.shape == (64, 28, 28, 8)
-    assert layer._cols.shape == (64 * 28 * 28, 9)
+    assert layer._cols.shape == (64 * 28 * 28, 9 + 1)
+    assert (layer._cols[:, -1] == 1).all()
 
     input_delta = layer.backward(np.ones_like(output))
     assert input_delta.shape == X.shape
