@@ -55,7 +55,9 @@ class SimpleCNNClassifier(BaseNetClassifier):
             'identity'}, default='relu'
         Activation of the conv blocks and hidden layers.
     dropout : float or array-like, default=0.0
-        Inverted-dropout rate after each dense hidden layer.
+        Inverted-dropout rate after each dense hidden layer (one float for
+        all, or one per layer), each in [0, 1); with
+        ``hidden_layer_sizes=()`` there is no such layer and it has no effect.
     augment : bool, default=False
         Shift each training image by up to one pixel (drawn from
         random_state), the guide's data augmentation; never at predict time.
@@ -243,19 +245,30 @@ history_, network_
         layers = [Reshape(self.image_shape_)]
         if self.augment:
             layers.append(RandomShift(1))
-        for count in filters:
+        sizes_seen = [f"{height}x{width}"]
+        for block, count in enumerate(filters, start=1):
             if guessed:
                 pool = (min(self.pool_size, height), min(self.pool_size, width))
             else:
                 pool = (self.pool_size if height > 1 else 1, self.pool_size)
+                if height < pool[0] or width < pool[1]:
+                    raise ValueError(
+                        f"Images of shape {self.image_shape_} are too small for "
+                        f"{len(filters)} conv/pool blocks with "
+                        f"pool_size={self.pool_size}: the feature maps shrink "
+                        f"{' -> '.join(sizes_seen)}, and block {block} cannot pool "
+                        f"{pool[0]}x{pool[1]} windows from {height}x{width} maps. "
+                        "Use fewer filters entries or a smaller pool_size."
+                    )
             height, width = max(height // pool[0], 1), max(width // pool[1], 1)
+            sizes_seen.append(f"{height}x{width}")
             layers += [
                 Conv2D(count, self.kernel_size, padding="same", init=init),
                 Activation(self.activation),
                 MaxPool2D(pool),
             ]
         layers.append(Flatten())
-        rates = self._dropout_rates(len(sizes)) if sizes else []
+        rates = self._dropout_rates(len(sizes))
         for size, rate in zip(sizes, rates):
             layers += [Dense(size, init=init), Activation(self.activation)]
             if rate > 0:

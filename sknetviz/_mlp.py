@@ -75,7 +75,8 @@ class MLPVisualClassifier(BaseNetClassifier):
         Maximum number of loss evaluations of 'lbfgs'.
     dropout : float or array-like of shape (n_layers - 2,), default=0.0
         Inverted-dropout rate after each hidden layer (one float for all, or
-        one per layer), each in [0, 1). Dropout is off at inference.
+        one per layer), each in [0, 1). Dropout is off at inference; with
+        ``hidden_layer_sizes=()`` (a single neuron) it has no effect.
     init : {'auto', 'xavier_uniform', 'xavier_normal', 'he_uniform', \
             'he_normal'}, default='auto'
         Weight initializer; 'auto' is 'he_uniform' for 'relu' and 'leaky_relu'

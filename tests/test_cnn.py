@@ -86,7 +86,18 @@ def test_works_after_a_scaler_and_in_grid_search(digits):
         (
             dict(image_shape=(4, 4), filters=(4, 4, 4)),
             "16",
-            r"\(4, 4, 1\) are too small for 3",
+            r"\(4, 4, 1\) are too small for 3 .* shrink 4x4 -> 2x2 -> 1x1, and "
+            r"block 3 cannot pool",
+        ),
+        (
+            dict(image_shape=(8, 8), hidden_layer_sizes=(), dropout=[0.1, 0.2]),
+            None,
+            r"dropout must be a float or one rate per hidden layer \(0\)",
+        ),
+        (
+            dict(image_shape=(8, 8), hidden_layer_sizes=(), dropout=[1.5]),
+            None,
+            r"Each dropout rate must be in \[0, 1\)",
         ),
         (dict(image_shape=(8,)), None, r"image_shape must be \(H, W\) or \(H, W, C\)"),
     ],

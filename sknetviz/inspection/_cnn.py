@@ -306,15 +306,21 @@ class FeatureMapDisplay:
         """
         network = _convnet(estimator, "FeatureMapDisplay")
         height, width, channels = network.image_shape_
-        sample = np.asarray(x, dtype=float)
-        if sample.size != height * width * channels:
+        row = np.asarray(x, dtype=float).reshape(1, -1)
+        if isinstance(estimator, Pipeline):
+            # x is what the pipeline takes; its earlier steps make the image.
+            expected = getattr(estimator, "n_features_in_", row.shape[1])
+            if row.shape[1] != expected:
+                raise ValueError(
+                    f"x has {row.shape[1]} values, but the pipeline takes rows of "
+                    f"{expected} features."
+                )
+            row = np.asarray(estimator[:-1].transform(row), dtype=float)
+        if row.size != height * width * channels:
             raise ValueError(
-                f"x has {sample.size} values, but the network takes one image of "
+                f"x has {row.size} values, but the network takes one image of "
                 f"{network.image_shape_} ({height * width * channels} values)."
             )
-        row = sample.reshape(1, -1)
-        if isinstance(estimator, Pipeline):
-            row = estimator[:-1].transform(row)
         stages, counts = [], {"conv": 0, "pool": 0}
         values = np.asarray(row, dtype=float)
         previous = None

@@ -5,12 +5,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 
 from sknetviz import MLPVisualClassifier, SimpleCNNClassifier  # noqa: E402
 from sknetviz.inspection import (  # noqa: E402
@@ -78,8 +79,16 @@ def test_pipelines_and_bad_arguments(digits):
     assert_allclose(display.probabilities, pipe.predict_proba(X[:1])[0])
     assert_allclose(display.image.ravel(), pipe[0].transform(X[:1])[0])
     FilterDisplay.from_estimator(pipe)
-    with pytest.raises(ValueError, match=r"x has 63 values, but .* \(8, 8, 1\)"):
+    with pytest.raises(ValueError, match="x has 63 values, but the pipeline takes"):
         FeatureMapDisplay.from_estimator(pipe, X[0, :63])
+    # x is the pipeline's input, even when its steps change the feature count.
+    padded = make_pipeline(
+        FunctionTransformer(lambda Z: Z[:, :64]),
+        SimpleCNNClassifier(filters=(4,), max_iter=5, random_state=0),
+    ).fit(np.hstack([X, X[:, :8]]), y)
+    wide = np.hstack([X[:1], X[:1, :8]])[0]
+    shown = FeatureMapDisplay.from_estimator(padded, wide)
+    assert_allclose(shown.probabilities, padded.predict_proba(wide[None])[0])
     with pytest.raises(TypeError, match="needs a SimpleCNNClassifier"):
         FilterDisplay.from_estimator(MLPVisualClassifier().fit(X, y))
     with pytest.raises(NotFittedError, match="FeatureMapDisplay"):
