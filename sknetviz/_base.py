@@ -46,7 +46,6 @@ from ._training import (
 from .nn import INITIALIZERS, SGD, Adam, default_initializer
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
-_PREDICT_CHUNK = 4096
 
 
 def _has_stochastic_solver(estimator):
@@ -553,18 +552,7 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        # In chunks, so the hidden layers (or a CNN's sliding windows) of a
-        # large X never sit in memory all at once.
-        objective = self._state.objective
-        chunks = range(0, X.shape[0], _PREDICT_CHUNK)
-        if len(chunks) <= 1:
-            return objective.predict_proba(X)
-        return np.concatenate(
-            [
-                objective.predict_proba(X[start : start + _PREDICT_CHUNK])
-                for start in chunks
-            ]
-        )
+        return self._state.objective.predict_proba(X)  # in chunks
 
     def _as_rows(self, X, reset):
         """The samples as rows of features; estimators taking images override it."""

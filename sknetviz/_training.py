@@ -60,7 +60,23 @@ class Objective:
         self._loss, self._output_delta = LOSSES[OUTPUT_LOSS[out_activation]]
 
     def predict_proba(self, X):
-        """Output probabilities at inference (dropout off)."""
+        """Output probabilities at inference (dropout off).
+
+        Large X goes through in chunks (:meth:`Sequential.rows_per_chunk`), so
+        the hidden layers, or a CNN's sliding windows, of all of X never sit
+        in memory at once.
+        """
+        rows = self.network.rows_per_chunk(np.dtype(X.dtype).itemsize)
+        if X.shape[0] <= rows:
+            return self._chunk_proba(X)
+        return np.concatenate(
+            [
+                self._chunk_proba(X[start : start + rows])
+                for start in range(0, X.shape[0], rows)
+            ]
+        )
+
+    def _chunk_proba(self, X):
         logits = self.network.forward(X, training=False)
         # Inputs of absurd scale can overflow to inf - inf = nan in the logits;
         # clamping keeps every prediction a probability.

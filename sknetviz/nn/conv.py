@@ -92,6 +92,8 @@ class Conv2D(Layer):
         self.params = [self.W, self.b]
         self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
         self._input_shape = (height, width, channels)
+        # Values per sample of the im2col matrix, beside the output.
+        self.scratch_values = out_height * out_width * (kh * kw * channels + 1)
         return (out_height, out_width, self.filters)
 
     def _padded(self, X, training):

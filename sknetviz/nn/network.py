@@ -47,10 +47,26 @@ class Sequential:
     def initialize(self, input_shape, rng, dtype):
         """Allocate every layer's parameters; return the output shape."""
         shape = tuple(input_shape)
+        self.values_per_sample = int(np.prod(shape))
         for layer in self.layers:
             shape = layer.initialize(shape, rng, dtype)
+            self.values_per_sample = max(
+                self.values_per_sample,
+                int(np.prod(shape)) + getattr(layer, "scratch_values", 0),
+            )
         self._set_inplace_and_first_layer()
         return shape
+
+    def rows_per_chunk(self, itemsize, budget_bytes=32 * 2**20, most=4096):
+        """How many samples to push through at once at inference.
+
+        The largest intermediate of a chunk (a layer's output plus its
+        scratch, such as a convolution's im2col matrix) stays near
+        ``budget_bytes``: 4096 rows for small dense networks, a few hundred
+        28x28 images for a CNN.
+        """
+        per_sample = getattr(self, "values_per_sample", 1) * itemsize
+        return int(np.clip(budget_bytes // max(per_sample, 1), 1, most))
 
     def _set_inplace_and_first_layer(self):
         previous_has_params = False
