@@ -461,9 +461,12 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
         )
         return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
+    # The minibatch size that batch_size='auto' caps at (scikit-learn's 200).
+    _auto_batch_size = 200
+
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
-            return min(200, n_samples)
+            return min(self._auto_batch_size, n_samples)
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. "
