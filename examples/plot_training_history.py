@@ -8,12 +8,8 @@ and with dropout, and we draw two of those records: the training and validation
 losses, and the gradient norm of each weight layer.
 """
 
-import sys
 import warnings
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
@@ -86,4 +82,10 @@ for ax, letter, (dropout, history) in zip(grad_axes, "bc", histories.items()):
     ax.legend()
 
 fig.tight_layout()
-fig.savefig(sys.argv[1] if len(sys.argv) > 1 else "training_history.png")
+
+# %%
+# The displays of :mod:`sknetviz.inspection` read the same records:
+# :class:`~sknetviz.inspection.TrainingCurveDisplay` draws 'loss' and
+# 'val_loss' (and 'val_score'), and
+# :class:`~sknetviz.inspection.GradientFlowDisplay` draws 'grad_norms'.
+plt.show()
