@@ -108,7 +108,7 @@ class MLPVisualClassifier(BaseNetClassifier):
         Bias vectors, input side first.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string feature names.
     n_iter_ : int
         Number of epochs (iterations for 'lbfgs') run by the last call.
