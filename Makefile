@@ -27,7 +27,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
-	$(BIN)/ruff check sknetviz tests benchmarks examples
+	$(BIN)/ruff check sknetviz tests benchmarks examples docs
 
 # The HTML docs, gallery examples run, warnings treated as errors.
 docs: $(VENV)/.installed-docs

@@ -1,32 +1,267 @@
-"""The guided runs behind ``python -m sknetviz``: for now the demo.
+"""The tour behind ``python -m sknetviz tour``: the guide's figures from real training.
 
-The demo re-does the guide's Keras example with MLPVisualClassifier and
-draws a decision boundary from a real model. The full tour of the guide's
-figures is built on the inspection displays (issue 3 onwards).
+Each step of the guide is a function that trains small models on built-in
+data and hands its figures to a :class:`TourPage`, which writes them (PNG,
+and one GIF) and remembers a caption for each. :func:`run_tour` runs the
+steps in the guide's order, reports progress, and ends with an index.html
+that shows every figure with its caption.
 """
 
+import contextlib
+import html
+import io
+import sys
+import time
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sklearn.datasets import load_iris, make_moons
+import numpy as np
+from sklearn.datasets import load_digits, load_iris, make_moons
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from . import __version__
+from ._cnn import SimpleCNNClassifier
 from ._mlp import MLPVisualClassifier
+from .datasets import make_spiral
+
+PNG_DPI = 100
+
+
+@dataclass
+class TourPage:
+    """Where a tour step puts its figures: files in a directory, entries for the page.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        The directory the files are written to; created if missing.
+
+    entries : list of dict, default=[]
+        One per figure or listing, in order: 'kind' ('image' or 'listing'),
+        'caption', and 'path' (images) or 'text' (listings).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from sknetviz._tour import TourPage
+    >>> with tempfile.TemporaryDirectory() as out_dir:
+    ...     page = TourPage(out_dir)
+    ...     page.figure(plt.figure(), "blank.png", "An empty figure.")
+    ...     [path.name for path in page.paths], page.paths[0].stat().st_size > 0
+    (['blank.png'], True)
+    """
+
+    out_dir: Path
+    entries: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.out_dir = Path(self.out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+
+    def figure(self, figure, filename, caption):
+        """Write a matplotlib figure as PNG, close it, and keep its caption."""
+        import matplotlib.pyplot as plt
+
+        path = self.out_dir / filename
+        figure.savefig(path, dpi=PNG_DPI)
+        # The tour draws a few dozen figures; closing each bounds the memory.
+        plt.close(figure)
+        self.entries.append({"kind": "image", "path": path, "caption": caption})
+
+    def animation(self, evolution, filename, caption, fps=10):
+        """Write a BoundaryEvolutionDisplay's animation and keep its caption."""
+        path = self.out_dir / filename
+        evolution.save_animation(path, fps=fps)
+        self.entries.append({"kind": "image", "path": path, "caption": caption})
+
+    def listing(self, text, caption):
+        """Keep console output to show on the page under its caption."""
+        self.entries.append({"kind": "listing", "text": text, "caption": caption})
+
+    @property
+    def paths(self):
+        """The files written so far, in order."""
+        return [entry["path"] for entry in self.entries if entry["kind"] == "image"]
+
+
+@contextlib.contextmanager
+def _short_training():
+    """Silence ConvergenceWarning: the tour trains for a set number of epochs
+    on purpose, so hitting max_iter is expected rather than a problem."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+def _iris_network(max_iter):
+    """A (5,) ReLU network on raw iris measurements, so inputs read in cm."""
+    iris = load_iris()
+    network = MLPVisualClassifier(
+        (5,), learning_rate_init=0.01, max_iter=max_iter, random_state=0
+    )
+    with _short_training():
+        network.fit(iris.data, iris.target)
+    return network, iris
+
+
+def _neuron_step(page, quick):
+    """Step 1: one hidden neuron of an iris network at work on one flower."""
+    from .inspection import NeuronDisplay
+
+    network, iris = _iris_network(max_iter=300 if quick else 1000)
+    flower = iris.data[0]
+    # The most excited unit, so the ReLU passes a value rather than a zero.
+    pre_activations = flower @ network.coefs_[0] + network.intercepts_[0]
+    unit = int(np.argmax(pre_activations))
+    neuron = NeuronDisplay.from_estimator(
+        network, flower, layer=0, neuron=unit, feature_names=iris.feature_names
+    )
+    page.figure(
+        neuron.figure_,
+        "01_neuron.png",
+        f"Hidden unit {unit} of a 4-5-3 ReLU network trained on iris, fed the "
+        f"first flower (a setosa): four measurements times four weights, plus "
+        f"the bias, make z = {neuron.z:.2f}; ReLU passes it on as "
+        f"{neuron.output:.2f}.",
+    )
+
+
+def _activation_step(page, quick):
+    """Step 2: sigmoid, tanh and ReLU with their derivatives."""
+    from .inspection import ActivationFunctionDisplay
+
+    functions = ActivationFunctionDisplay.from_names(("logistic", "tanh", "relu"))
+    page.figure(
+        functions.figure_,
+        "02_activation_functions.png",
+        "Sigmoid squeezes any z into (0, 1) and tanh into (-1, 1); ReLU keeps "
+        "positive z and zeroes the rest. Dashed: the slopes that "
+        "backpropagation multiplies by, at most 1/4 for the sigmoid.",
+    )
+
+
+def _feedforward_step(page, quick):
+    """Step 3: a whole network, as a diagram and as neurons over the plane."""
+    from .inspection import NetworkDiagramDisplay, NeuronActivationDisplay
+
+    network, iris = _iris_network(max_iter=300 if quick else 1000)
+    diagram = NetworkDiagramDisplay.from_estimator(
+        network,
+        feature_names=iris.feature_names,
+        class_names=iris.target_names,
+        title="iris: 4 inputs, 5 hidden ReLU units, 3 outputs",
+    )
+    page.figure(
+        diagram.figure_,
+        "03_network_diagram.png",
+        "The same iris network drawn whole: information flows left to right; "
+        "a line's width is a weight's size, its colour the sign, and each "
+        "unit is filled with the colour of its bias.",
+    )
+    X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    moons_network = MLPVisualClassifier(
+        (6, 4),
+        activation="tanh",
+        learning_rate_init=0.01,
+        max_iter=150 if quick else 400,
+        random_state=0,
+    )
+    with _short_training():
+        moons_network.fit(X, y)
+    neurons = NeuronActivationDisplay.from_estimator(
+        moons_network, X, y=y, grid_resolution=40 if quick else 80
+    )
+    page.figure(
+        neurons.figure_,
+        "03_neuron_activations.png",
+        "A 2-6-4-1 tanh network on two moons, one heatmap per hidden unit over "
+        "the input plane: each first-layer unit cuts the plane along a "
+        "straight line, and the second layer bends those cuts into curves.",
+    )
+
+
+def _sgd_curves(page, quick):
+    """Three learning rates of plain gradient descent, one loss curve each."""
+    import matplotlib.pyplot as plt
+
+    from .inspection import TrainingCurveDisplay
+
+    X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    learning_rates = (0.003, 0.03, 0.3)
+    figure, axes = plt.subplots(
+        1, 3, figsize=(13, 3.8), sharey=True, layout="constrained"
+    )
+    final_losses = []
+    for learning_rate, ax in zip(learning_rates, axes):
+        network = MLPVisualClassifier(
+            (16, 16),
+            solver="sgd",
+            momentum=0.0,
+            batch_size=200,
+            learning_rate_init=learning_rate,
+            max_iter=60 if quick else 200,
+            n_iter_no_change=10_000,  # every epoch runs: the curve's shape is the point
+            random_state=0,
+        )
+        with _short_training():
+            network.fit(X, y)
+        final_losses.append(network.loss_)
+        TrainingCurveDisplay.from_estimator(
+            network, ax=ax, title=f"learning rate {learning_rate}"
+        )
+    losses = ", ".join(f"{loss:.2f}" for loss in final_losses)
+    page.figure(
+        figure,
+        "04_learning_rates.png",
+        f"Plain gradient descent on two moons, one step per epoch on all 200 "
+        f"points: every weight moves against its gradient, by the learning "
+        f"rate times that gradient. The rate sets the stride: after "
+        f"{network.n_iter_} epochs the loss is {losses}, left to right.",
+    )
 
 
 def keras_example(epochs=60, random_state=0):
-    """The guide's Keras example on iris, trained by MLPVisualClassifier.
+    """Re-do the guide's Keras example on iris with MLPVisualClassifier.
 
     Dense 10 ReLU -> Dense 8 ReLU -> softmax over 3 classes, adam, batches of
-    32, with 20 % of the training data held out for validation. Prints one
-    line per epoch and returns the test accuracy.
+    32, with 20 % of the training data held out for validation and one
+    printed line per epoch, like ``model.fit(..., validation_split=0.2)``.
 
     The guide trains 10 epochs at Adam's default rate of 0.001; on iris's 96
-    training samples that is 30 small steps, too few to fit, so the demo
-    trains 60 epochs at a rate of 0.01.
+    training samples that is 30 small steps, too few to fit, so this trains
+    more epochs at a rate of 0.01.
+
+    Parameters
+    ----------
+    epochs : int, default=60
+        Epochs trained; early stopping never cuts them short.
+    random_state : int, default=0
+        Seeds the train/test split and the network.
+
+    Returns
+    -------
+    model : Pipeline
+        A StandardScaler, then the fitted MLPVisualClassifier.
+    accuracy : float
+        Accuracy on the 30 held-out test flowers.
+
+    Examples
+    --------
+    >>> from sknetviz._tour import keras_example
+    >>> model, accuracy = keras_example(epochs=3)  # doctest: +ELLIPSIS
+    Epoch 1/3, loss = ..., val_loss = ..., val_score = ...
+    Epoch 2/3, ...
+    Epoch 3/3, ...
+    >>> len(model[-1].history_), 0 <= accuracy <= 1
+    (3, True)
     """
     X, y = load_iris(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -48,47 +283,502 @@ def keras_example(epochs=60, random_state=0):
             random_state=random_state,
         ),
     )
-    with warnings.catch_warnings():
-        # Every epoch runs by design, so reaching max_iter is not news here.
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with _short_training():
         model.fit(X_train, y_train)
-    accuracy = model.score(X_test, y_test)
-    print(f"Test accuracy on {len(y_test)} held-out iris samples: {accuracy:.3f}")
-    return accuracy
+    return model, model.score(X_test, y_test)
 
 
-def moons_boundary(output_dir, random_state=0):
-    """Fit a (16, 16) network on two moons and save its decision boundary as PNG."""
-    import matplotlib
+def _learning_step(page, quick):
+    """Step 4: gradient descent's step size, and the guide's Keras example."""
+    from .inspection import TrainingCurveDisplay
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.inspection import DecisionBoundaryDisplay
-
-    X, y = make_moons(n_samples=300, noise=0.25, random_state=random_state)
-    model = MLPVisualClassifier(
-        hidden_layer_sizes=(16, 16),
-        learning_rate_init=0.01,
-        max_iter=400,
-        random_state=random_state,
-    ).fit(X, y)
-    fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
-    display = DecisionBoundaryDisplay.from_estimator(
-        model, X, response_method="predict_proba", alpha=0.6, cmap="RdBu", ax=ax
+    _sgd_curves(page, quick)
+    epochs = 30 if quick else 60
+    console = io.StringIO()
+    with contextlib.redirect_stdout(console):
+        model, accuracy = keras_example(epochs=epochs)
+    console.write(f"Test accuracy on 30 held-out flowers: {accuracy:.3f}\n")
+    page.listing(
+        console.getvalue(),
+        "The guide's Keras example (4-10-8-3, ReLU then softmax, adam, batches "
+        "of 32, a fifth held out for validation), trained by "
+        "MLPVisualClassifier: one line per epoch, as Keras prints them, and "
+        "the accuracy on flowers it never saw.",
     )
-    display.ax_.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu", edgecolor="k", s=18)
-    ax.set_title(f"Two moons, (16, 16) ReLU network: accuracy {model.score(X, y):.2f}")
-    path = Path(output_dir) / "moons_boundary.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    print(f"Wrote {path}")
-    return path
+    curve = TrainingCurveDisplay.from_estimator(
+        model, title="the Keras example on iris"
+    )
+    page.figure(
+        curve.figure_,
+        "04_keras_iris_training.png",
+        "The same run as curves: training loss, validation loss and, on the "
+        "right axis, validation accuracy, epoch by epoch.",
+    )
 
 
-def run_demo(output_dir="sknetviz-demo"):
-    """Run the Keras example and write the moons boundary PNG."""
-    print("== The guide's Keras example on iris, with MLPVisualClassifier ==")
-    keras_example()
-    print("\n== A decision boundary from a real model ==")
-    moons_boundary(output_dir)
+def _evolution_step(page, quick):
+    """Step 5: the boundary of one network, epoch by epoch, as panels and a GIF."""
+    from .inspection import BoundaryEvolutionDisplay
+
+    X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    learner = MLPVisualClassifier((16, 16), learning_rate_init=0.02, random_state=0)
+    epochs = (0, 5, 20, 60) if quick else (0, 5, 20, 100)
+    evolution = BoundaryEvolutionDisplay.from_estimator(
+        learner,
+        X,
+        y,
+        epochs=epochs,
+        grid_resolution=40 if quick else 80,
+        record_all=True,
+    )
+    accuracies = evolution.accuracies
+    page.figure(
+        evolution.figure_,
+        "05_boundary_evolution.png",
+        f"A 2-16-16-1 network learning two moons. At epoch 0 the weights are "
+        f"random and the boundary (white) is a guess, right for "
+        f"{accuracies[0]:.0%} of the points; by epoch {epochs[-1]} it bends "
+        f"between the moons and {accuracies[-1]:.0%} are right. Crosses mark "
+        f"mistakes.",
+    )
+    page.animation(
+        evolution,
+        "05_boundary_evolution.gif",
+        f"The same training as an animation, one frame per epoch from 0 to "
+        f"{epochs[-1]}.",
+    )
+
+
+def _cnn_step(page, quick):
+    """Step 6: a small CNN on 8x8 digits: its kernels and one digit's maps."""
+    from .inspection import FeatureMapDisplay, FilterDisplay
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16  # pixels in [0, 1]
+    n_train = 500 if quick else 1400
+    cnn = SimpleCNNClassifier(
+        learning_rate_init=0.01, max_iter=5 if quick else 15, random_state=0
+    )
+    with _short_training():
+        cnn.fit(X[:n_train], y[:n_train])
+    X_test, y_test = X[n_train:], y[n_train:]
+    accuracy = cnn.score(X_test, y_test)
+    kernels = FilterDisplay.from_estimator(cnn, max_filters=8 if quick else 16)
+    page.figure(
+        kernels.figure_,
+        "06_cnn_filters.png",
+        f"The learned 3x3 kernels of a two-block CNN trained on {n_train} "
+        f"digits ({accuracy:.1%} right on the other {len(y_test)}): the first "
+        f"block's kernels slide over pixels, the second's over the first's "
+        f"feature maps.",
+    )
+    digit = X_test[0]
+    maps = FeatureMapDisplay.from_estimator(cnn, digit)
+    prediction = cnn.predict(digit.reshape(1, -1))[0]
+    page.figure(
+        maps.figure_,
+        "06_cnn_feature_maps.png",
+        f"One digit the CNN never saw, {y_test[0]}, on its way through it: "
+        f"convolution, pooling, convolution, pooling, then the dense layers' "
+        f"class probabilities; the network says {prediction}.",
+    )
+
+
+def _depth_step(page, quick):
+    """Step 7: a single neuron, a shallow and a deep network on a spiral."""
+    from .inspection import BoundaryComparisonDisplay
+
+    X, y = make_spiral(n_samples=300, noise=0.05, random_state=0)
+    depths = {
+        "single neuron": (),
+        "shallow: one layer of 8": (8,),
+        "deep: three layers of 32": (32, 32, 32),
+    }
+    networks = [
+        MLPVisualClassifier(sizes, solver="lbfgs", max_iter=300, random_state=0)
+        for sizes in depths.values()
+    ]
+    with _short_training():
+        comparison = BoundaryComparisonDisplay.from_estimators(
+            networks,
+            X,
+            y,
+            names=list(depths),
+            test_size=0.3,
+            random_state=0,
+            grid_resolution=50 if quick else 100,
+        )
+    scores = ", ".join(f"{score:.2f}" for score in comparison.test_scores)
+    page.figure(
+        comparison.figure_,
+        "07_depth_comparison.png",
+        f"Two interleaved spiral arms. One neuron can only draw a straight line; "
+        f"a hidden layer lets the boundary bend; three let it follow the arms. "
+        f"Test accuracy, left to right: {scores} (test points ringed).",
+    )
+
+
+def _augmented(X, y, copies, noise, random_state):
+    """X and y with ``copies`` jittered copies of every point appended."""
+    rng = np.random.default_rng(random_state)
+    jittered = [X + rng.normal(scale=noise, size=X.shape) for _ in range(copies)]
+    return np.vstack([X, *jittered]), np.tile(y, copies + 1)
+
+
+def _overfitting_networks(X, y, quick):
+    """A network left to overfit and four cured ones, all fitted on X, y."""
+    common = dict(
+        hidden_layer_sizes=(64, 64),
+        learning_rate_init=0.003,
+        max_iter=400 if quick else 1500,
+        n_iter_no_change=10_000,  # train every epoch so the overfitting shows
+        random_state=0,
+    )
+    networks = {
+        "no cure": MLPVisualClassifier(**common),
+        "L2 penalty, alpha=1": MLPVisualClassifier(**common, alpha=1.0),
+        "dropout, rate 0.5": MLPVisualClassifier(**common, dropout=0.5),
+        "augmentation: 10 jittered copies": MLPVisualClassifier(**common),
+        "early stopping": MLPVisualClassifier(
+            **{**common, "n_iter_no_change": 100},
+            early_stopping=True,
+            validation_fraction=0.3,
+        ),
+    }
+    with _short_training():
+        for name, network in networks.items():
+            if name.startswith("augmentation"):
+                network.fit(*_augmented(X, y, copies=10, noise=0.2, random_state=0))
+            else:
+                network.fit(X, y)
+    return networks, common
+
+
+def _overfitting_step(page, quick):
+    """Step 8: an overfitted network and four cures, as boundaries and curves."""
+    from .inspection import BoundaryComparisonDisplay
+
+    X, y = make_moons(n_samples=60, noise=0.35, random_state=2)
+    # Judged on many fresh points: a test set of a few dozen would be too noisy
+    # to rank the cures, and too crowded to draw.
+    X_new, y_new = make_moons(n_samples=2000, noise=0.35, random_state=99)
+    networks, common = _overfitting_networks(X, y, quick)
+    comparison = BoundaryComparisonDisplay.from_estimators(
+        list(networks.values()),
+        X,
+        y,
+        names=list(networks),
+        grid_resolution=50 if quick else 100,
+        ncols=5,
+    )
+    new_scores = [network.score(X_new, y_new) for network in networks.values()]
+    for ax, name, train, new in zip(
+        comparison.axes_, networks, comparison.train_scores, new_scores
+    ):
+        ax.set_title(f"{name}\naccuracy: train {train:.2f}, new data {new:.2f}")
+    page.figure(
+        comparison.figure_,
+        "08_overfitting_cures.png",
+        f"60 noisy points of two moons. Left alone, a 2-64-64-1 network wraps "
+        f"its boundary around single points: {comparison.train_scores[0]:.2f} "
+        f"right on its own data but {new_scores[0]:.2f} on 2000 new points. A "
+        f"weight penalty, dropout, jittered copies of the data and stopping "
+        f"early each give a smoother boundary, and new-data accuracies of "
+        f"{', '.join(f'{score:.2f}' for score in new_scores[1:])}.",
+    )
+    _validation_curves(page, common, X, y, networks["early stopping"])
+
+
+def _validation_curves(page, common, X, y, early_stopped):
+    """Training against validation loss, with and without early stopping."""
+    import matplotlib.pyplot as plt
+
+    from .inspection import TrainingCurveDisplay
+
+    watched = MLPVisualClassifier(
+        **common, early_stopping=True, validation_fraction=0.3
+    )
+    with _short_training():
+        watched.fit(X, y)
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
+    TrainingCurveDisplay.from_estimator(
+        watched, ax=axes[0], title="no cure, a validation set watched"
+    )
+    TrainingCurveDisplay.from_estimator(
+        early_stopped, ax=axes[1], title="early stopping"
+    )
+    page.figure(
+        figure,
+        "08_early_stopping.png",
+        f"The uncured network with 30% of its data held out for validation: the "
+        f"training loss keeps falling while the validation loss turns and "
+        f"climbs, the widening gap that is overfitting. Early stopping ends "
+        f"training once the validation accuracy has not improved for 100 "
+        f"epochs (here after {early_stopped.n_iter_}) and keeps the best weights.",
+    )
+
+
+def _gradient_step(page, quick):
+    """Step 9: gradient norms per layer in deep networks, by activation and init."""
+    from .inspection import GradientFlowDisplay
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    epochs = 5 if quick else 15
+    deep = dict(hidden_layer_sizes=(16,) * 8, max_iter=epochs, random_state=0)
+    setups = {
+        "sigmoid, Xavier init": dict(activation="logistic", init="xavier_uniform"),
+        "tanh, Xavier init": dict(activation="tanh", init="xavier_uniform"),
+        "ReLU, He init": dict(activation="relu", init="he_uniform"),
+    }
+    with _short_training():
+        networks = [
+            MLPVisualClassifier(**deep, **setup).fit(X, y) for setup in setups.values()
+        ]
+    flows = GradientFlowDisplay.from_estimators(networks, names=list(setups))
+    first_to_last = [
+        flow.grad_norms[-1, 0] / flow.grad_norms[-1, -1] for flow in flows.panels_
+    ]
+    accuracies = [network.score(X, y) for network in networks]
+    page.figure(
+        flows.figure_,
+        "09_gradient_flow.png",
+        f"How large the gradient of each weight layer is, epoch by epoch, in "
+        f"networks with eight hidden layers learning the digits (dark lines: "
+        f"the input side). Through sigmoids the gradient shrinks at every layer "
+        f"on its way back, so the first layer gets {first_to_last[0]:.0e} of "
+        f"what the last gets and after {epochs} epochs the network gets "
+        f"{accuracies[0]:.0%} right. tanh with Xavier's scale and ReLU with "
+        f"He's keep the first layer's gradient as large as the last's (ratios "
+        f"{first_to_last[1]:.1f} and {first_to_last[2]:.1f}) and reach "
+        f"{accuracies[1]:.0%} and {accuracies[2]:.0%}.",
+    )
+
+
+def _grid_search(X_train, y_train):
+    """GridSearchCV over a scaler-and-network Pipeline: scaling, width, penalty."""
+    pipeline = make_pipeline(
+        StandardScaler(),
+        MLPVisualClassifier(solver="lbfgs", max_iter=300, random_state=0),
+    )
+    grid = {
+        "standardscaler": [StandardScaler(), "passthrough"],
+        "mlpvisualclassifier__hidden_layer_sizes": [(4,), (16, 16)],
+        "mlpvisualclassifier__alpha": [1e-4, 1.0],
+    }
+    search = GridSearchCV(pipeline, grid, cv=3)
+    with _short_training():
+        search.fit(X_train, y_train)
+    return search
+
+
+def _pipeline_step(page, quick):
+    """Step 10: a grid search over a scaler-and-network Pipeline, and its boundary."""
+    from .inspection import DecisionBoundaryDisplay
+
+    X, y = make_moons(n_samples=200 if quick else 400, noise=0.25, random_state=0)
+    X = X * [1, 50]  # as if the second feature were measured in other units
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    search = _grid_search(X_train, y_train)
+    scaled = np.array(
+        [
+            params["standardscaler"] != "passthrough"
+            for params in search.cv_results_["params"]
+        ]
+    )
+    scores = search.cv_results_["mean_test_score"]
+    best = search.best_params_
+    layers = best["mlpvisualclassifier__hidden_layer_sizes"]
+    alpha = best["mlpvisualclassifier__alpha"]
+    boundary = DecisionBoundaryDisplay.from_estimator(
+        search.best_estimator_,
+        X,
+        y=y,
+        X_highlight=X_test,
+        response_method="predict_proba",
+        title=f"best: hidden_layer_sizes={layers}, alpha={alpha}",
+        xlabel="x0",
+        ylabel="x1, stretched 50 times",
+    )
+    boundary.legend_.get_texts()[-1].set_text("held out")
+    page.figure(
+        boundary.figure_,
+        "10_grid_search.png",
+        f"Two moons with the second feature stretched 50 times. A Pipeline of "
+        f"StandardScaler and a network, tuned by GridSearchCV with 3-fold "
+        f"cross-validation over {len(scores)} settings: scaling or not, 4 or "
+        f"16-16 hidden units, a small or large weight penalty. With scaling "
+        f"the best setting scores {scores[scaled].max():.2f}, without it "
+        f"{scores[~scaled].max():.2f}. The winner's boundary is drawn in the "
+        f"data's own units; held-out points are ringed, "
+        f"{search.score(X_test, y_test):.0%} of them right.",
+    )
+
+
+@dataclass(frozen=True)
+class TourStep:
+    """One section of the tour: its heading, and the function that fills it.
+
+    Parameters
+    ----------
+    title : str
+        The section's heading on the page and in the progress lines.
+    draw : callable
+        ``draw(page, quick)`` trains what the section needs and hands each
+        figure to ``page`` (a :class:`TourPage`) with its caption; ``quick``
+        asks for less data and fewer epochs.
+
+    Examples
+    --------
+    >>> from sknetviz._tour import TOUR_STEPS
+    >>> [step.title for step in TOUR_STEPS[:2]]
+    ['The neuron', 'Activation functions']
+    """
+
+    title: str
+    draw: Callable[["TourPage", bool], None]
+
+
+TOUR_STEPS = (
+    TourStep("The neuron", _neuron_step),
+    TourStep("Activation functions", _activation_step),
+    TourStep("A feedforward network", _feedforward_step),
+    TourStep("Learning: backpropagation and gradient descent", _learning_step),
+    TourStep("The decision boundary forming", _evolution_step),
+    TourStep("Convolutional networks", _cnn_step),
+    TourStep("One neuron, a shallow network, a deep one", _depth_step),
+    TourStep("Overfitting and its cures", _overfitting_step),
+    TourStep("Vanishing gradients and weight initialisation", _gradient_step),
+    TourStep("Pipelines and grid search", _pipeline_step),
+)
+
+
+def _excerpt(text, head=3, tail=2, prefix="    "):
+    """The first and last lines of a long console listing, indented."""
+    lines = text.splitlines()
+    if len(lines) > head + tail + 1:
+        lines = [
+            *lines[:head],
+            f"... {len(lines) - head - tail} more lines",
+            *lines[-tail:],
+        ]
+    return "".join(f"{prefix}{line}\n" for line in lines)
+
+
+def _run_step(number, step, page, quick, stream):
+    """Run one step, reporting its title first and its time and files after."""
+    n_steps = len(TOUR_STEPS)
+    stream.write(f"[{number}/{n_steps}] {step.title} ... ")
+    stream.flush()
+    start, n_entries = time.perf_counter(), len(page.entries)
+    step.draw(page, quick)
+    new_entries = page.entries[n_entries:]
+    written = ", ".join(e["path"].name for e in new_entries if e["kind"] == "image")
+    stream.write(f"{time.perf_counter() - start:.1f} s: {written}\n")
+    for entry in new_entries:
+        if entry["kind"] == "listing":
+            stream.write(_excerpt(entry["text"]))
+    stream.flush()
+    return new_entries
+
+
+def run_tour(out_dir="sknetviz-tour", *, quick=False, steps=None, stream=None):
+    """Train the guide's models and write its figures and an index.html.
+
+    Parameters
+    ----------
+    out_dir : path-like, default='sknetviz-tour'
+        Directory for the PNGs, the GIF and index.html; created if missing.
+    quick : bool, default=False
+        Train on less data for fewer epochs and draw coarser grids, so the
+        tour takes seconds rather than a minute. The figures show the same
+        things, less crisply.
+    steps : list of int, default=None
+        The steps to run, numbered from 1 in the guide's order; all of
+        them when None.
+    stream : file-like, default=None
+        Where progress goes; ``sys.stdout`` when None.
+
+    Returns
+    -------
+    paths : list of pathlib.Path
+        Every file written, in the guide's order, index.html last.
+
+    See Also
+    --------
+    keras_example : The guide's Keras example, which step 4 runs.
+
+    Examples
+    --------
+    >>> import io, tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sknetviz._tour import run_tour
+    >>> with tempfile.TemporaryDirectory() as out_dir:
+    ...     paths = run_tour(out_dir, quick=True, steps=[2], stream=io.StringIO())
+    ...     [path.name for path in paths]
+    ['02_activation_functions.png', 'index.html']
+    """
+    stream = sys.stdout if stream is None else stream
+    numbers = range(1, len(TOUR_STEPS) + 1) if steps is None else steps
+    for number in numbers:
+        if number not in range(1, len(TOUR_STEPS) + 1):
+            raise ValueError(
+                f"steps must be numbers from 1 to {len(TOUR_STEPS)}; got {number!r}."
+            )
+    page = TourPage(Path(out_dir))
+    sections = []
+    for number in numbers:
+        step = TOUR_STEPS[number - 1]
+        sections.append(
+            (number, step.title, _run_step(number, step, page, quick, stream))
+        )
+    index = page.out_dir / "index.html"
+    index.write_text(_index_html(sections, quick), encoding="utf-8")
+    return [*page.paths, index]
+
+
+_PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto;
+       padding: 0 1rem; color: #222; line-height: 1.45; }
+h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.5rem; }
+figure { margin: 1.2rem 0; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption, .caption { color: #444; margin-top: .4rem; }
+pre { background: #f6f6f6; padding: .6rem; max-height: 16rem; overflow: auto;
+      font-size: .8rem; }
+"""
+
+
+def _entry_html(entry):
+    caption = html.escape(entry["caption"])
+    if entry["kind"] == "listing":
+        text = html.escape(entry["text"])
+        return f'<p class="caption">{caption}</p>\n<pre>{text}</pre>'
+    source = html.escape(entry["path"].name, quote=True)
+    return (
+        f'<figure>\n<img src="{source}" alt="{caption}">\n'
+        f"<figcaption>{caption}</figcaption>\n</figure>"
+    )
+
+
+def _index_html(sections, quick):
+    """The tour's page: every step's figures in order, each with its caption."""
+    run = "a quick run: less data, fewer epochs" if quick else "a full run"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head>\n<meta charset="utf-8">',
+        "<title>The sknetviz tour</title>",
+        f"<style>{_PAGE_STYLE}</style>\n</head>\n<body>",
+        "<h1>The sknetviz tour</h1>",
+        f"<p>The figures of the visual guide to neural networks, drawn from "
+        f"models trained just now on scikit-learn's built-in data by sknetviz "
+        f"{html.escape(__version__)} ({run}).</p>",
+    ]
+    for number, title, entries in sections:
+        parts.append(f"<section>\n<h2>{number}. {html.escape(title)}</h2>")
+        parts.extend(_entry_html(entry) for entry in entries)
+        parts.append("</section>")
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)
