@@ -162,8 +162,8 @@ def _feedforward_step(page, quick):
     page.figure(
         diagram.figure_,
         "03_network_diagram.png",
-        "The same iris network drawn whole: information flows left to right; "
-        "a line's width is a weight's size, its colour the sign, and each "
+        "The same iris network drawn whole, inputs on the left and classes on the "
+        "right: a line's width is a weight's size, its colour the sign, and each "
         "unit is filled with the colour of its bias.",
     )
     X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
@@ -434,23 +434,29 @@ def _overfitting_networks(X, y, quick):
         n_iter_no_change=10_000,  # train every epoch so the overfitting shows
         random_state=0,
     )
-    networks = {
-        "no cure": MLPVisualClassifier(**common),
-        "L2 penalty, alpha=1": MLPVisualClassifier(**common, alpha=1.0),
-        "dropout, rate 0.5": MLPVisualClassifier(**common, dropout=0.5),
-        "augmentation: 10 jittered copies": MLPVisualClassifier(**common),
-        "early stopping": MLPVisualClassifier(
-            **{**common, "n_iter_no_change": 100},
-            early_stopping=True,
-            validation_fraction=0.3,
+    original = (X, y)
+    runs = {
+        "no cure": (MLPVisualClassifier(**common), original),
+        "L2 penalty, alpha=1": (MLPVisualClassifier(**common, alpha=1.0), original),
+        "dropout, rate 0.5": (MLPVisualClassifier(**common, dropout=0.5), original),
+        "augmentation: 10 jittered copies": (
+            MLPVisualClassifier(**common),
+            _augmented(X, y, copies=10, noise=0.2, random_state=0),
+        ),
+        "early stopping": (
+            MLPVisualClassifier(
+                **{**common, "n_iter_no_change": 100},
+                early_stopping=True,
+                validation_fraction=0.3,
+            ),
+            original,
         ),
     }
     with _short_training():
-        for name, network in networks.items():
-            if name.startswith("augmentation"):
-                network.fit(*_augmented(X, y, copies=10, noise=0.2, random_state=0))
-            else:
-                network.fit(X, y)
+        networks = {
+            name: network.fit(X_fit, y_fit)
+            for name, (network, (X_fit, y_fit)) in runs.items()
+        }
     return networks, common
 
 
