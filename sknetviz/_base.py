@@ -308,7 +308,20 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                 sample_weight=sw_train,
                 hooks=hooks,
             )
-            if (
+            if state.interrupted:
+                kept = (
+                    "the best validation epoch so far (early_stopping)"
+                    if self.early_stopping
+                    else f"epoch {len(state.history)}, the last one finished"
+                )
+                warnings.warn(
+                    f"Training interrupted by the user: the model is kept as it "
+                    f"was after {kept}. With warm_start=True, fit continues "
+                    "from there.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            elif (
                 not incremental
                 and not state.stop
                 and state.epochs_this_call == self.max_iter

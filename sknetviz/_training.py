@@ -7,6 +7,7 @@ estimator's job. The loop fills one record per epoch and calls hooks at
 not branches inside the loop, so more can be added without touching it.
 """
 
+import copy
 import math
 import time
 
@@ -181,6 +182,69 @@ def _batches(n_samples, batch_size, order):
         yield (slice(start, stop) if order is None else order[start:stop]), stop - start
 
 
+class _EpochStart:
+    """What an epoch changes, as it was before the epoch: for an interrupt."""
+
+    def __init__(self, state):
+        self.state = state
+        self.values = [param.copy() for param in state.network.params]
+        self.optimizer = copy.deepcopy(state.optimizer)
+        self.n_history = len(state.history)
+        self.n_samples_seen = state.n_samples_seen
+        self.epochs_this_call = state.epochs_this_call
+
+    def restore(self):
+        state = self.state
+        for param, value in zip(state.network.params, self.values):
+            param[...] = value
+        state.optimizer = self.optimizer
+        del state.history[self.n_history :]
+        state.n_samples_seen = self.n_samples_seen
+        state.epochs_this_call = self.epochs_this_call
+        # Also drops what a forward pass cut short left for its backward.
+        state.network.release_work_arrays()
+
+
+def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks):
+    """One pass over the data in minibatches, then the epoch's record and hooks."""
+    n_samples = X.shape[0]
+    network, objective, optimizer = state.network, state.objective, state.optimizer
+    params, grads, weight_grads = network.params, network.grads, network.weight_grads
+    started = time.perf_counter()
+    state.record = {"epoch": len(state.history) + 1}
+    _call(hooks, "on_epoch_begin", state)
+    order = rng.permutation(n_samples) if shuffle else None
+    learning_rate = optimizer.learning_rate
+    accumulated_loss = 0.0
+    grad_norm_sums = np.zeros(len(weight_grads))
+    for batch, size in _batches(n_samples, batch_size, order):
+        X_batch = X[batch]
+        sw_batch = None if sample_weight is None else sample_weight[batch]
+        keys_batch = None if keys is None else keys[batch]
+        batch_loss = objective.loss_and_gradients(
+            X_batch, Y[batch], sw_batch, keys_batch
+        )
+        if not math.isfinite(batch_loss):
+            raise _diverged(state, f"the loss became {batch_loss}")
+        optimizer.update_params(params, grads)
+        accumulated_loss += batch_loss * size
+        grad_norm_sums += [
+            math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads
+        ]
+        _call(hooks, "on_batch_end", state)
+    _check_finite_params(state)
+    n_batches = math.ceil(n_samples / batch_size)
+    state.n_samples_seen += n_samples
+    state.epochs_this_call += 1
+    state.record.update(
+        loss=accumulated_loss / n_samples,
+        learning_rate=learning_rate,
+        grad_norms=(grad_norm_sums / n_batches).tolist(),
+        seconds=time.perf_counter() - started,
+    )
+    _call(hooks, "on_epoch_end", state)
+
+
 # A diverging run overflows in many places; DivergenceError reports it once,
 # instead of a storm of RuntimeWarnings before it.
 @np.errstate(over="ignore", invalid="ignore")
@@ -219,47 +283,25 @@ def run_epochs(
     -------
     state : TrainingState
     """
-    n_samples = X.shape[0]
-    network, objective, optimizer = state.network, state.objective, state.optimizer
-    params, grads, weight_grads = network.params, network.grads, network.weight_grads
+    network = state.network
     keys = network.sample_keys(X) if network.needs_sample_keys else None
     state.stop = False
+    state.interrupted = False
     state.epochs_this_call = 0
     _call(hooks, "on_train_begin", state)
     for _ in range(n_epochs):
-        started = time.perf_counter()
-        state.record = {"epoch": len(state.history) + 1}
-        _call(hooks, "on_epoch_begin", state)
-        order = rng.permutation(n_samples) if shuffle else None
-        learning_rate = optimizer.learning_rate
-        accumulated_loss = 0.0
-        grad_norm_sums = np.zeros(len(weight_grads))
-        for batch, size in _batches(n_samples, batch_size, order):
-            X_batch = X[batch]
-            sw_batch = None if sample_weight is None else sample_weight[batch]
-            keys_batch = None if keys is None else keys[batch]
-            batch_loss = objective.loss_and_gradients(
-                X_batch, Y[batch], sw_batch, keys_batch
+        epoch_start = _EpochStart(state)
+        try:
+            _run_epoch(
+                state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
             )
-            if not math.isfinite(batch_loss):
-                raise _diverged(state, f"the loss became {batch_loss}")
-            optimizer.update_params(params, grads)
-            accumulated_loss += batch_loss * size
-            grad_norm_sums += [
-                math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads
-            ]
-            _call(hooks, "on_batch_end", state)
-        _check_finite_params(state)
-        n_batches = math.ceil(n_samples / batch_size)
-        state.n_samples_seen += n_samples
-        state.epochs_this_call += 1
-        state.record.update(
-            loss=accumulated_loss / n_samples,
-            learning_rate=learning_rate,
-            grad_norms=(grad_norm_sums / n_batches).tolist(),
-            seconds=time.perf_counter() - started,
-        )
-        _call(hooks, "on_epoch_end", state)
+        except KeyboardInterrupt:
+            # As scikit-learn's MLP does, an interrupt ends training but keeps
+            # a usable model: here, exactly the one of the last whole epoch.
+            epoch_start.restore()
+            state.interrupted = True
+            break
+        optimizer = state.optimizer
         optimizer.iteration_ends(state.n_samples_seen)
         if state.stop:
             break

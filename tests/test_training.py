@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from numpy.testing import assert_array_equal
+from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
 import sknetviz
-from sknetviz import MLPVisualClassifier
+from sknetviz import MLPVisualClassifier, SimpleCNNClassifier
 from sknetviz._training import (
     ConvergenceMonitor,
     DivergenceError,
@@ -189,3 +190,70 @@ def test_estimator_warns_when_max_iter_is_reached():
     X, y = load_iris(return_X_y=True)
     with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(3\\) reached"):
         MLPVisualClassifier((5,), max_iter=3, random_state=0).fit(X, y)
+
+
+def _interrupt_at(update_params, n):
+    """Adam's step, raising KeyboardInterrupt (a Ctrl-C) at its n-th call."""
+    calls = []
+
+    def update(optimizer, params, grads):
+        calls.append(1)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return update_params(optimizer, params, grads)
+
+    return update
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: MLPVisualClassifier((16,), batch_size=50, **kw),
+        lambda **kw: SimpleCNNClassifier(filters=(4,), hidden_layer_sizes=(), **kw),
+    ],
+    ids=["mlp", "cnn"],
+)
+def test_keyboard_interrupt_keeps_the_last_finished_epoch(make, monkeypatch):
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16, y[:300]
+    with pytest.warns(ConvergenceWarning):
+        two_epochs = make(max_iter=2, random_state=0).fit(X, y)
+    steps_per_epoch = int(np.ceil(len(X) / two_epochs._batch_size(len(X))))
+
+    interrupted = make(max_iter=10, random_state=0, warm_start=True)
+    # Ctrl-C in the middle of the third epoch.
+    monkeypatch.setattr(
+        Adam,
+        "update_params",
+        _interrupt_at(Adam.update_params, 2 * steps_per_epoch + 2),
+    )
+    with pytest.warns(UserWarning, match="interrupted by the user.* after epoch 2"):
+        interrupted.fit(X, y)
+    monkeypatch.undo()
+    assert interrupted.n_iter_ == 2 and len(interrupted.loss_curve_) == 2
+    for got, expected in zip(interrupted.coefs_, two_epochs.coefs_):
+        assert_array_equal(got, expected)
+    assert_array_equal(interrupted.predict_proba(X), two_epochs.predict_proba(X))
+    assert not any(
+        vars(layer).get("_work_arrays") for layer in interrupted.network_.layers
+    )
+
+    # warm_start resumes from the kept model and its history.
+    interrupted.set_params(max_iter=3)
+    with pytest.warns(ConvergenceWarning):
+        interrupted.fit(X, y)
+    assert len(interrupted.loss_curve_) == 5
+    assert interrupted.loss_ < two_epochs.loss_
+
+
+def test_keyboard_interrupt_before_training_rolls_back(monkeypatch):
+    X, y = load_digits(return_X_y=True)
+    clf = MLPVisualClassifier((8,), max_iter=3, random_state=0)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(clf, "_batch_size", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")

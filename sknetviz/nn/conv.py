@@ -58,6 +58,8 @@ class Conv2D(Layer):
     (2, 8, 8, 4)
     """
 
+    _cache_names = ("_cols", "_batch_shape")
+
     def __init__(self, filters, kernel_size, padding="same", init="he_uniform"):
         if padding not in ("same", "valid"):
             raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")
@@ -274,6 +276,8 @@ class MaxPool2D(_Pool2D):
            [13., 15.]])
     """
 
+    _cache_names = ("_is_max", "_share", "_input_shape_seen")
+
     def _rows_layout(self, X):
         """X's whole windows as (n, out_h, ph, out_w, pw * channels).
 
@@ -366,6 +370,8 @@ class AvgPool2D(_Pool2D):
            [10.5, 12.5]])
     """
 
+    _cache_names = ("_input_shape_seen",)
+
     def forward(self, X, training=False):
         if training:
             self._input_shape_seen = X.shape
@@ -420,6 +426,8 @@ class RandomShift(Layer):
     >>> bool((layer.forward(X) == X).all())
     True
     """
+
+    _cache_names = ("_choice",)
 
     def __init__(self, max_shift=1):
         self.max_shift = max_shift

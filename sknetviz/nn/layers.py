@@ -94,9 +94,15 @@ class Layer:
             array = arrays[name] = make(shape, dtype=dtype)
         return array
 
+    # Attributes a training forward pass sets for its backward pass.
+    _cache_names = ()
+
     def release_work_arrays(self):
-        """Drop the arrays kept between training passes (at the end of a fit)."""
+        """Drop the arrays kept between training passes (at the end of a fit),
+        and whatever a forward pass left for a backward pass that never came."""
         self.__dict__.pop("_work_arrays", None)
+        for name in self._cache_names:
+            self.__dict__.pop(name, None)
 
     def _pop_cache(self, name):
         """Take what the last training forward pass kept for backward, once."""
@@ -141,6 +147,8 @@ class Dense(Layer):
     >>> layer.forward(np.ones((4, 2))).shape
     (4, 3)
     """
+
+    _cache_names = ("_X",)
 
     def __init__(self, units, init="xavier_uniform"):
         self.units = units
@@ -198,6 +206,8 @@ class Activation(Layer):
     >>> Activation("relu").forward(np.array([[-2.0, 3.0]]))
     array([[0., 3.]])
     """
+
+    _cache_names = ("_A",)
 
     def __init__(self, name):
         self.name = name
@@ -264,6 +274,8 @@ class Dropout(Layer):
     >>> sorted(np.unique(layer.forward(X, training=True)))
     [np.float64(0.0), np.float64(2.0)]
     """
+
+    _cache_names = ("_mask",)
 
     def __init__(self, rate):
         if not 0 <= rate < 1:
