@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 	MPLBACKEND=Agg $(BIN)/python -m sknetviz tour --out sknetviz-tour
 
 test: $(VENV)/.installed-test
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q --cov=sknetviz --cov-report=term:skip-covered --cov-fail-under=90
 	$(BIN)/ruff check sknetviz tests benchmarks examples docs
 
 # The HTML docs, gallery examples run, warnings treated as errors.
