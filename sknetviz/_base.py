@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import CallbackSupportMixin, SklearnCallbacks, start_fit_task
 from ._training import (
     ConvergenceMonitor,
     History,
@@ -57,7 +58,7 @@ def _has_stochastic_solver(estimator):
     return True
 
 
-class BaseNetClassifier(ClassifierMixin, BaseEstimator):
+class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Base class of sknetviz's classifiers; not for direct use.
 
     Subclasses define ``__init__`` (storing their parameters) and
@@ -207,6 +208,8 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
     def _fit(
         self, X, y, sample_weight=None, incremental=False, classes=None, train=True
     ):
+        if train:  # one callback task per call, one subtask per epoch
+            start_fit_task(self, 1 if incremental else self.max_iter)
         # A failed call leaves the estimator as it was: no half-fitted model.
         before = self.__dict__.copy()
         undo_training = self._rollback_point()
@@ -333,6 +336,9 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
                     stacklevel=3,
                 )
         self._set_fitted_attributes()
+        task = getattr(self, "_callback_fit_ctx", None)
+        if task is not None:
+            task.call_on_fit_task_end(estimator=self, reconstruction_attributes={})
         return self
 
     def _make_rngs(self):
@@ -436,6 +442,14 @@ class BaseNetClassifier(ClassifierMixin, BaseEstimator):
             self._monitor.n_iter_no_change = self.n_iter_no_change
             self._monitor.verbose = self.verbose
             hooks.append(self._monitor)
+        task = getattr(self, "_callback_fit_ctx", None)
+        if task is not None:
+            metadata = (
+                {"sample_weight": sample_weight} if sample_weight is not None else None
+            )
+            task.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            # Last, so callbacks see the epoch's record and stopping decision.
+            hooks.append(SklearnCallbacks(self, task, X, y, metadata))
         return X_train, Y_train, sw_train, hooks
 
     def _validation_split(self, X, Y, y, sample_weight):

@@ -1,0 +1,144 @@
+"""scikit-learn's callbacks: one task per epoch, also in Pipeline and GridSearchCV."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknetviz import MLPVisualClassifier, SimpleCNNClassifier
+from sknetviz._callbacks import SKLEARN_HAS_CALLBACKS
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:300] / 16, y[:300]
+
+
+def _estimators():
+    return [
+        MLPVisualClassifier((16,), max_iter=6, random_state=0),
+        SimpleCNNClassifier(filters=(4,), max_iter=4, random_state=0),
+    ]
+
+
+@pytest.mark.skipif(SKLEARN_HAS_CALLBACKS, reason="scikit-learn >= 1.9 has callbacks")
+@pytest.mark.parametrize("estimator", _estimators(), ids=["mlp", "cnn"])
+def test_without_sklearn_callbacks_the_estimators_train_as_before(estimator, digits):
+    X, y = digits
+    assert not hasattr(estimator, "set_callbacks")
+    assert estimator.fit(X, y).n_iter_ == estimator.max_iter
+
+
+if SKLEARN_HAS_CALLBACKS:
+    from sklearn.callback import ProgressBar, ScoringMonitor
+
+needs_callbacks = pytest.mark.skipif(
+    not SKLEARN_HAS_CALLBACKS, reason="sklearn.callback arrived in scikit-learn 1.9"
+)
+
+
+def _epoch_rows(log, estimator_name):
+    """The rows of one run's log (a ScoringMonitorLog) that score an epoch."""
+    return [
+        row
+        for row in log.data
+        if row["task_name"] == "epoch" and row["estimator_name"] == estimator_name
+    ]
+
+
+@needs_callbacks
+@pytest.mark.parametrize("estimator", _estimators(), ids=["mlp", "cnn"])
+def test_scoring_monitor_scores_every_epoch(estimator, digits):
+    X, y = digits
+    monitor = ScoringMonitor(scoring="accuracy")
+    estimator.set_callbacks(monitor).fit(X, y)
+    rows = _epoch_rows(monitor.get_logs(), type(estimator).__name__)
+    assert [row["task_id"] for row in rows] == list(range(estimator.n_iter_))
+    # Each score is of the model as it was at that epoch's end.
+    assert rows[-1]["accuracy"] == pytest.approx(estimator.score(X, y))
+    assert rows[0]["accuracy"] < rows[-1]["accuracy"]
+
+
+@needs_callbacks
+def test_one_task_per_epoch_for_every_way_of_training(digits):
+    X, y = digits
+    monitor = ScoringMonitor(scoring="accuracy")
+    stopped = MLPVisualClassifier(
+        (16,), early_stopping=True, n_iter_no_change=2, max_iter=200, random_state=0
+    ).set_callbacks(monitor)
+    stopped.fit(X, y)
+    assert stopped.n_iter_ < 200
+    assert (
+        len(_epoch_rows(monitor.get_logs(), "MLPVisualClassifier")) == stopped.n_iter_
+    )
+
+    monitor = ScoringMonitor(scoring="accuracy")
+    lbfgs = MLPVisualClassifier((16,), solver="lbfgs", max_iter=15, random_state=0)
+    lbfgs.set_callbacks(monitor).fit(X, y)
+    assert len(_epoch_rows(monitor.get_logs(), "MLPVisualClassifier")) == lbfgs.n_iter_
+
+    monitor = ScoringMonitor(scoring="accuracy")
+    online = MLPVisualClassifier((16,), random_state=0).set_callbacks(monitor)
+    for _ in range(3):
+        online.partial_fit(X, y, classes=np.unique(y))
+    runs = monitor.get_logs(select="all")  # each call is a fit task of its own
+    assert [len(_epoch_rows(run, "MLPVisualClassifier")) for run in runs] == [1, 1, 1]
+
+
+class _StopAfter:
+    """A callback that asks training to stop at the end of epoch ``n``."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        return context.task_name == "epoch" and context.task_id == self.n - 1
+
+
+@needs_callbacks
+def test_a_callback_can_stop_training(digits):
+    X, y = digits
+    clf = MLPVisualClassifier((16,), max_iter=50, random_state=0)
+    clf.set_callbacks(_StopAfter(3)).fit(X, y)
+    assert clf.n_iter_ == 3 and len(clf.loss_curve_) == 3
+
+
+@needs_callbacks
+def test_callbacks_reach_the_network_in_a_pipeline_and_a_grid_search(digits, capsys):
+    X, y = digits
+    pipe = make_pipeline(
+        StandardScaler(), SimpleCNNClassifier(filters=(4,), max_iter=3)
+    )
+    pipe.set_callbacks(ProgressBar())
+    pipe.fit(X, y)
+    assert pipe[-1].n_iter_ == 3
+
+    # ScoringMonitor stays on the estimator it is set on (it is not propagated
+    # from a meta-estimator); clones made by the search share it.
+    monitor = ScoringMonitor(scoring="accuracy")
+    network = MLPVisualClassifier((8,), max_iter=4).set_callbacks(monitor)
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), network),
+        {"mlpvisualclassifier__alpha": [1e-4, 1e-2]},
+        cv=2,
+    ).set_callbacks(ProgressBar())
+    search.fit(X, y)
+    (run,) = monitor.get_logs(select="all")  # one run: the search's fit
+    assert run.estimator_name == "GridSearchCV"
+    task_ids = [row["task_id"] for row in _epoch_rows(run, "MLPVisualClassifier")]
+    # 2 settings x 2 folds, then the refit: 5 fits of 4 epochs each.
+    assert sorted(task_ids) == sorted([0, 1, 2, 3] * 5)
