@@ -602,6 +602,10 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             The probability of each class, in the order of ``classes_``.
         """
         P = self._forward_proba(X)
+        if self.n_outputs_ == 1 and len(self.classes_) == 1:
+            # Fitted on one class (MLPClassifier would give two columns here):
+            # that class is certain, and there is one column per class.
+            return np.ones_like(P)
         if self.n_outputs_ == 1:
             P = P.ravel()
             return np.column_stack([1 - P, P])
