@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test test-oldest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,16 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+# A second environment with the oldest supported numpy, scipy, scikit-learn
+# and matplotlib (pyproject's lower bounds), for CI's second test run.
+VENV_OLDEST := .venv-oldest
+
+$(VENV_OLDEST)/.installed: pyproject.toml ci/oldest-constraints.txt
+	$(PYTHON) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_OLDEST)/bin/python -m pip install --quiet -c ci/oldest-constraints.txt -e ".[test]"
+	touch $@
+
 $(VENV)/.installed-docs: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	touch $@ $(VENV)/.installed
@@ -25,9 +35,18 @@ $(VENV)/.installed-docs: $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	MPLBACKEND=Agg $(BIN)/python -m sknetviz tour --out sknetviz-tour
 
+VERSIONS := import numpy, scipy, sklearn, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "matplotlib", matplotlib.__version__)
+
 test: $(VENV)/.installed-test
+	$(BIN)/python -c '$(VERSIONS)'
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q --cov=sknetviz --cov-report=term:skip-covered --cov-fail-under=90
 	$(BIN)/ruff check sknetviz tests benchmarks examples docs
+
+# The test suite against the oldest supported versions (coverage is measured
+# in `make test`, against the newest).
+test-oldest: $(VENV_OLDEST)/.installed
+	$(VENV_OLDEST)/bin/python -c '$(VERSIONS)'
+	MPLBACKEND=Agg $(VENV_OLDEST)/bin/python -m pytest -q
 
 # The HTML docs, gallery examples run, warnings treated as errors.
 docs: $(VENV)/.installed-docs
@@ -39,4 +58,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_cnn.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info docs/_build docs/auto_examples docs/generated sknetviz-tour
+	rm -rf $(VENV) $(VENV_OLDEST) build *.egg-info docs/_build docs/auto_examples docs/generated sknetviz-tour

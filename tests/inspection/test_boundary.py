@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import sklearn  # noqa: E402
 from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
 from sklearn.datasets import load_iris, make_moons  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
@@ -15,11 +16,17 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.utils.fixes import parse_version  # noqa: E402
 
 from sknetviz import MLPVisualClassifier  # noqa: E402
 from sknetviz.inspection import DecisionBoundaryDisplay  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+# scikit-learn 1.7 gave its display multiclass surfaces (one per class, with
+# n_classes and multiclass_colors_); ours has them on every supported version,
+# so on older scikit-learn those cases are checked on their own.
+SKLEARN_MULTICLASS_SURFACES = parse_version(sklearn.__version__) >= parse_version("1.7")
 
 
 @pytest.fixture(autouse=True)
@@ -70,13 +77,28 @@ def test_response_equals_sklearn(
     ours = DecisionBoundaryDisplay.from_estimator(
         estimator, X, chunk_size=100, **params
     )
+    # Before 1.7, scikit-learn's 'auto' on multiclass problems always drew
+    # predict's labels, and predict_proba needed a class_of_interest.
+    changed_in_1_7 = problem == "multiclass" and (
+        response_method == "auto"
+        or (response_method == "predict_proba" and coi is None)
+    )
+    if changed_in_1_7 and not SKLEARN_MULTICLASS_SURFACES:
+        if coi is None:  # one surface per class
+            assert ours.n_classes == 3
+            assert ours.response.shape == (*ours.xx0.shape, 3)
+        else:  # the class of interest's own response
+            assert ours.response.shape == ours.xx0.shape
+        assert np.isfinite(ours.response).all()
+        return
     theirs = SklearnDisplay.from_estimator(estimator, X, **params)
     assert_array_equal(ours.xx0, theirs.xx0)
     assert_array_equal(ours.xx1, theirs.xx1)
-    assert ours.n_classes == theirs.n_classes
     assert_allclose(ours.response, theirs.response, rtol=1e-12, atol=1e-15)
-    if theirs.n_classes > 2:
-        assert_allclose(ours.multiclass_colors_, theirs.multiclass_colors_)
+    if SKLEARN_MULTICLASS_SURFACES:
+        assert ours.n_classes == theirs.n_classes
+        if theirs.n_classes > 2:
+            assert_allclose(ours.multiclass_colors_, theirs.multiclass_colors_)
 
 
 @pytest.mark.parametrize("plot_method", ["contourf", "contour", "pcolormesh"])
@@ -84,6 +106,14 @@ def test_same_artists_as_sklearn(plot_method, iris2):
     X, y = iris2
     estimator = _fitted("sknetviz", X, y)
     ours = DecisionBoundaryDisplay.from_estimator(estimator, X, plot_method=plot_method)
+    if not SKLEARN_MULTICLASS_SURFACES:
+        # One surface per class, each the artist that plot_method makes.
+        artist = "QuadMesh" if plot_method == "pcolormesh" else "QuadContourSet"
+        kinds = [type(surface).__name__ for surface in ours.surface_]
+        # 'contour' adds the lines between the classes to the 3 class surfaces.
+        assert kinds == [artist] * (4 if plot_method == "contour" else 3)
+        assert ours.ax_.get_xlabel() == ""
+        return
     theirs = SklearnDisplay.from_estimator(estimator, X, plot_method=plot_method)
     assert type(ours.surface_) is type(theirs.surface_)
     assert len(ours.surface_) == len(theirs.surface_)
