@@ -64,19 +64,24 @@ def _rewrite_schema(path, old, new):
     return crafted
 
 
-def test_a_file_naming_a_foreign_function_is_refused_before_anything_runs(
-    digits, tmp_path, monkeypatch
-):
+def _file_naming(module, name, digits, tmp_path):
+    """A saved MLP whose output activation the file names as module.name."""
     X, y = digits
     path = tmp_path / "mlp.skops"
     dump(MLPVisualClassifier((8,), max_iter=3, random_state=0).fit(X, y), path)
-    # The output activation becomes os.system, which a pickle would call.
-    crafted = _rewrite_schema(
+    return _rewrite_schema(
         path,
         '"__class__": "softmax",\n                    "__module__": '
         '"sknetviz.nn.activations"',
-        '"__class__": "system",\n                    "__module__": "os"',
+        f'"__class__": "{name}",\n                    "__module__": "{module}"',
     )
+
+
+def test_a_file_naming_a_foreign_function_is_refused_before_anything_runs(
+    digits, tmp_path, monkeypatch
+):
+    # os.system, which a pickle would call.
+    crafted = _file_naming("os", "system", digits, tmp_path)
     calls = []
     monkeypatch.setattr("os.system", lambda *args: calls.append(args))
     with pytest.raises(UntrustedTypeError, match=r"os\.system") as error:
@@ -89,15 +94,7 @@ def test_a_file_naming_a_foreign_function_is_refused_before_anything_runs(
 def test_names_that_only_pass_through_sknetviz_are_not_trusted(digits, tmp_path):
     # sknetviz._cnn imports scikit-learn's Interval: "sknetviz._cnn.Interval"
     # resolves, but it is not sknetviz's own, so a file cannot borrow it.
-    X, y = digits
-    path = tmp_path / "mlp.skops"
-    dump(MLPVisualClassifier((8,), max_iter=3, random_state=0).fit(X, y), path)
-    crafted = _rewrite_schema(
-        path,
-        '"__class__": "softmax",\n                    "__module__": '
-        '"sknetviz.nn.activations"',
-        '"__class__": "Interval",\n                    "__module__": "sknetviz._cnn"',
-    )
+    crafted = _file_naming("sknetviz._cnn", "Interval", digits, tmp_path)
     with pytest.raises(UntrustedTypeError, match=r"sknetviz\._cnn\.Interval"):
         load(crafted)
 
