@@ -24,10 +24,11 @@ from .nn.layers import Reshape
 class SimpleCNNClassifier(BaseNetClassifier):
     """Convolutional network classifier for small images.
 
-    One block of Conv2D ('same' padding, stride 1) + activation + MaxPool2D
-    per entry of ``filters``, then a dense head of ``hidden_layer_sizes`` and
-    the output layer. It shares MLPVisualClassifier's training, parameters,
-    fitted attributes and displays.
+    One block of Conv2D ('same' padding, stride 1), MaxPool2D and the
+    activation per entry of ``filters`` (pooling first: for these activations
+    it is the same function as activation then pooling, and cheaper), then a
+    dense head of ``hidden_layer_sizes`` and the output layer. It shares
+    MLPVisualClassifier's training, parameters, fitted attributes and displays.
 
     Images come as rows of ``H * W * C`` features (with ``image_shape``; this
     form works after StandardScaler in a Pipeline and in GridSearchCV), or as
@@ -279,10 +280,14 @@ history_, network_
                     )
             height, width = max(height // pool[0], 1), max(width // pool[1], 1)
             sizes_seen.append(f"{height}x{width}")
+            # Pooling before the activation computes the same function (every
+            # activation here is non-decreasing, so max(f(z)) = f(max(z))) and
+            # applies the activation to a quarter of the values; the maxima of
+            # pre-activations also almost never tie.
             layers += [
                 Conv2D(count, self.kernel_size, padding="same", init=init),
-                Activation(self.activation),
                 MaxPool2D(pool),
+                Activation(self.activation),
             ]
         layers.append(Flatten())
         rates = self._dropout_rates(len(sizes))

@@ -1,5 +1,6 @@
 """SimpleCNNClassifier: scikit-learn's contract, its input forms and its errors."""
 
+import copy
 import tracemalloc
 
 import numpy as np
@@ -36,8 +37,8 @@ def test_layers_follow_filters_and_hidden_sizes(digits):
     clf = _small(filters=(4, 6), hidden_layer_sizes=()).fit(X, y)
     kinds = [type(layer).__name__ for layer in clf.network_.layers]
     assert kinds == [
-        "Reshape", "Conv2D", "Activation", "MaxPool2D",
-        "Conv2D", "Activation", "MaxPool2D", "Flatten", "Dense",
+        "Reshape", "Conv2D", "MaxPool2D", "Activation",
+        "Conv2D", "MaxPool2D", "Activation", "Flatten", "Dense",
     ]  # fmt: skip
     assert clf.image_shape_ == (8, 8, 1)
     assert [c.shape for c in clf.coefs_] == [(3, 3, 1, 4), (3, 3, 4, 6), (24, 10)]
@@ -189,3 +190,34 @@ def test_digits_accuracy_with_the_default_parameters():
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
     scores = cross_val_score(SimpleCNNClassifier(random_state=0), X / 16, y, cv=cv)
     assert scores.mean() >= 0.985
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "logistic"])
+def test_pooling_before_the_activation_is_the_guides_order_in_disguise(
+    activation, digits
+):
+    # Every activation is non-decreasing, so max-pooling the activations
+    # equals activating the max-pooled values: the guide's conv -> activation
+    # -> pool, computed in the cheaper order. Swapping the two layers of each
+    # block back gives the same probabilities and the same gradients.
+    X, y = digits
+    clf = _small(filters=(4, 6), activation=activation, alpha=0).fit(X, y)
+    network = clf.network_
+    guide_order = copy.deepcopy(network)
+    layers = guide_order.layers
+    for i in [
+        i for i, layer in enumerate(layers) if type(layer).__name__ == "MaxPool2D"
+    ]:
+        layers[i], layers[i + 1] = layers[i + 1], layers[i]
+    for layer in layers:
+        if type(layer).__name__ == "Activation":
+            layer.inplace = False
+    batch = X[:50].astype(np.float64)
+    assert_allclose(guide_order.forward(batch), network.forward(batch), rtol=1e-12)
+    grads = []
+    for net in (network, guide_order):
+        logits = net.forward(batch, training=True)
+        net.backward(np.ones_like(logits) / len(batch))
+        grads.append([g.copy() for g in net.grads])
+    for ours, guide in zip(*grads):
+        assert_allclose(ours, guide, rtol=1e-10, atol=1e-12)

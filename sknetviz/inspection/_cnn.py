@@ -321,24 +321,52 @@ class FeatureMapDisplay:
                 f"x has {row.size} values, but the network takes one image of "
                 f"{network.image_shape_} ({height * width * channels} values)."
             )
-        stages, counts = [], {"conv": 0, "pool": 0}
-        values = np.asarray(row, dtype=float)
-        previous = None
-        for layer in network.network_.layers:
-            values = layer.forward(values)
-            kind = type(layer).__name__
-            if kind == "Activation" and previous == "Conv2D":
-                counts["conv"] += 1
-                stages.append((f"conv {counts['conv']}", values[0].copy()))
-            elif kind in ("MaxPool2D", "AvgPool2D"):
-                counts["pool"] += 1
-                stages.append((f"pool {counts['pool']}", values[0].copy()))
-            previous = kind
         display = cls(
             image=np.asarray(row, dtype=float).reshape(height, width, channels),
-            stages=stages,
+            stages=_stages(network.network_.layers, np.asarray(row, dtype=float)),
             probabilities=network.predict_proba(row)[0],
             classes=network.classes_,
             max_maps=max_maps,
         )
         return display.plot(figure=figure, cmap=cmap)
+
+
+def _stages(layers, row):
+    """("conv k", maps) and ("pool k", maps) of one sample, all after activation.
+
+    A block may activate before or after pooling (SimpleCNNClassifier pools
+    first, the same function for its non-decreasing activations): the maps
+    shown are the activated ones either way, as the guide draws them.
+    """
+    stages, counts = [], {"conv": 0, "pool": 0}
+    values = row
+    for index, layer in enumerate(layers):
+        values = layer.forward(values)
+        kind = type(layer).__name__
+        follower = layers[index + 1] if index + 1 < len(layers) else None
+        activated_next = type(follower).__name__ == "Activation"
+        if kind == "Conv2D":
+            block_activation = _block_activation(layers, index)
+            maps = values[0].copy()
+            if block_activation is not None:
+                maps = block_activation.function(maps)
+            counts["conv"] += 1
+            stages.append((f"conv {counts['conv']}", maps))
+        elif kind in ("MaxPool2D", "AvgPool2D"):
+            maps = values[0].copy()
+            if activated_next:
+                maps = follower.function(maps)
+            counts["pool"] += 1
+            stages.append((f"pool {counts['pool']}", maps))
+    return stages
+
+
+def _block_activation(layers, conv_index):
+    """The Activation layer of the conv block at layers[conv_index], or None."""
+    for layer in layers[conv_index + 1 :]:
+        kind = type(layer).__name__
+        if kind == "Activation":
+            return layer
+        if kind in ("Conv2D", "Flatten"):
+            return None
+    return None

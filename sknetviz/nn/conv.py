@@ -220,6 +220,10 @@ class _Pool2D(Layer):
     Keras's 'valid' pooling; their gradient is zero.
     """
 
+    # The output is never a view of the input, so an activation after it may
+    # work in place.
+    makes_new_array = True
+
     def __init__(self, pool_size=2):
         self.pool_size = (
             (pool_size, pool_size) if np.isscalar(pool_size) else tuple(pool_size)
@@ -324,20 +328,29 @@ class MaxPool2D(_Pool2D):
             tiled = np.tile(out, pw)[:, :, np.newaxis]
             is_max = self._work_array("is_max", rows.shape, bool, training)
             np.equal(rows, tiled, out=is_max)
-            row_count = self._work_array(
-                "row_count", rows[:, :, 0].shape, X.dtype, training
-            )
-            np.add(is_max[:, :, 0], False, out=row_count, dtype=X.dtype)
-            for i in range(1, ph):
-                row_count += is_max[:, :, i]
-            share = self._work_array("share", out.shape, X.dtype, training)
-            share[...] = row_count[..., :channels]
-            for j in range(1, pw):
-                share += row_count[..., j * channels : (j + 1) * channels]
             self._is_max = is_max
-            self._share = share
+            # Without ties (the rule for pre-activations) each window has one
+            # maximum and takes the whole gradient: no shares to count.
+            ties = np.count_nonzero(is_max) != out.size
+            self._share = (
+                self._tie_shares(is_max, out.shape, X.dtype) if ties else False
+            )
             self._input_shape_seen = X.shape
         return out
+
+    def _tie_shares(self, is_max, out_shape, dtype):
+        """How many elements tie for each window's maximum, shape of the output."""
+        ph, pw = self.pool_size
+        channels = out_shape[3]
+        row_count = self._work_array("row_count", is_max[:, :, 0].shape, dtype, True)
+        np.add(is_max[:, :, 0], False, out=row_count, dtype=dtype)
+        for i in range(1, ph):
+            row_count += is_max[:, :, i]
+        share = self._work_array("share", out_shape, dtype, True)
+        share[...] = row_count[..., :channels]
+        for j in range(1, pw):
+            share += row_count[..., j * channels : (j + 1) * channels]
+        return share
 
     def backward(self, delta):
         is_max = self._pop_cache("_is_max")
@@ -345,7 +358,9 @@ class MaxPool2D(_Pool2D):
         input_shape = self._pop_cache("_input_shape_seen")
         ph, pw = self.pool_size
         n, out_height, out_width, channels = delta.shape
-        per_max = np.tile(np.divide(delta, share, out=share), pw)[:, :, np.newaxis]
+        if share is not False:
+            delta = np.divide(delta, share, out=share)
+        per_max = np.tile(delta, pw)[:, :, np.newaxis]
         windows = self._work_array("gradient", is_max.shape, delta.dtype, True)
         np.multiply(is_max, per_max, out=windows)
         return self._spread(

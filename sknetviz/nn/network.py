@@ -69,16 +69,18 @@ class Sequential:
         return int(np.clip(budget_bytes // max(per_sample, 1), 1, most))
 
     def _set_inplace_and_first_layer(self):
-        previous_has_params = False
+        previous_makes_new_array = False
         first_with_params = True
         for layer in self.layers:
             if isinstance(layer, Activation):
-                layer.inplace = previous_has_params
+                layer.inplace = previous_makes_new_array
             if layer.params and hasattr(layer, "propagate_delta"):
                 # Nothing below the first layer with parameters needs a gradient.
                 layer.propagate_delta = not first_with_params
                 first_with_params = False
-            previous_has_params = bool(layer.params)
+            previous_makes_new_array = bool(layer.params) or getattr(
+                layer, "makes_new_array", False
+            )
 
     def reseed(self, rng):
         """Point every layer that draws random numbers (Dropout) at ``rng``."""
