@@ -2,15 +2,20 @@
 
 A pickle runs whatever code its file names, so a model file from someone
 else is a program from someone else. skops.io stores the estimator as data
-plus the names of the types it holds; :func:`load` checks those names before
-anything is built, and trusts only sknetviz's own classes and functions and
-the numpy and scikit-learn types that skops already trusts. A file naming
-any other type is refused, and nothing from it runs.
+plus the names of the types it holds and how each is rebuilt; :func:`load`
+checks them before anything is built. It trusts the classes and formula
+functions that sknetviz's estimators hold, each only in the form skops
+rebuilds them without calling anything of the file's choosing (a class from
+its stored state, a function as a reference), and the numpy and scikit-learn
+types that skops already trusts. A file naming anything else is refused, and
+nothing from it runs.
 
 skops is an optional dependency: ``pip install "sknetviz[io]"``.
 """
 
 import importlib
+import json
+import zipfile
 
 __all__ = ["UntrustedTypeError", "dump", "load"]
 
@@ -35,8 +40,9 @@ class UntrustedTypeError(ValueError):
         super().__init__(
             f"{path} names types that sknetviz does not trust: "
             f"{', '.join(self.types)}. Nothing from the file was run. sknetviz "
-            "loads only its own classes and functions and the numpy and "
-            "scikit-learn types skops trusts; if you trust this file's author, "
+            "loads only the classes and functions its estimators hold, and the "
+            "numpy and scikit-learn types skops trusts; if you trust this file's "
+            "author, "
             "use skops.io.load(path, trusted=[...]) yourself."
         )
 
@@ -51,26 +57,54 @@ def _skops_io():
         ) from error
 
 
-def _is_sknetviz_own(name):
-    """Whether ``name`` ("module.QualifiedName") is defined by sknetviz itself.
+def _qualified_name(obj):
+    return f"{obj.__module__}.{obj.__qualname__}"
 
-    The name must resolve, inside a sknetviz module, to an object that was
-    defined there: a name re-exported from elsewhere (such as a module that
-    sknetviz imports) is not sknetviz's own.
+
+def _trusted_sknetviz_nodes():
+    """What sknetviz trusts in a file: its name -> the skops node that may load it.
+
+    Classes are rebuilt from their stored state ("ObjectNode"), functions
+    are stored references ("FunctionNode"). Any other node runs a callable
+    with arguments from the file, and is not trusted even for these names.
     """
-    module_name, _, qualname = name.rpartition(".")
-    if module_name != "sknetviz" and not module_name.startswith("sknetviz."):
-        return False
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return False
-    target = getattr(module, qualname, None)
-    return (
-        callable(target)
-        and getattr(target, "__module__", None) == module_name
-        and getattr(target, "__qualname__", None) == qualname
-    )
+    from ._cnn import SimpleCNNClassifier
+    from ._mlp import MLPVisualClassifier
+    from ._training import ConvergenceMonitor, Objective, TrainingState
+    from .nn import conv, layers, network, optimizers
+    from .nn.activations import ACTIVATIONS
+    from .nn.losses import LOSSES
+
+    classes = [
+        MLPVisualClassifier, SimpleCNNClassifier,
+        TrainingState, Objective, ConvergenceMonitor,
+        network.Sequential,
+        layers.Dense, layers.Activation, layers.Dropout, layers.Flatten, layers.Reshape,
+        conv.Conv2D, conv.MaxPool2D, conv.AvgPool2D, conv.RandomShift,
+        optimizers.SGD, optimizers.Adam,
+    ]  # fmt: skip
+    functions = {f for pair in (*ACTIVATIONS.values(), *LOSSES.values()) for f in pair}
+    return {_qualified_name(cls): "ObjectNode" for cls in classes} | {
+        _qualified_name(function): "FunctionNode" for function in functions
+    }
+
+
+def _sknetviz_nodes(path):
+    """(name, loader) of every node of the file's schema that names a sknetviz type."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found, pending = set(), [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            module = str(node.get("__module__", ""))
+            if module == "sknetviz" or module.startswith("sknetviz."):
+                name = f"{module}.{node.get('__class__')}"
+                found.add((name, node.get("__loader__")))
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
 
 
 def dump(estimator, path):
@@ -141,8 +175,12 @@ def load(path):
     (8, 8, 1)
     """
     sio = _skops_io()
+    trusted = _trusted_sknetviz_nodes()
     untrusted = sio.get_untrusted_types(file=path)
-    refused = [name for name in untrusted if not _is_sknetviz_own(name)]
+    refused = {name for name in untrusted if name not in trusted}
+    refused |= {
+        name for name, loader in _sknetviz_nodes(path) if trusted.get(name) != loader
+    }
     if refused:
-        raise UntrustedTypeError(path, refused)
+        raise UntrustedTypeError(path, sorted(refused))
     return sio.load(path, trusted=untrusted)

@@ -1,6 +1,7 @@
 """sknetviz.io: model files that load only what sknetviz trusts; pickle as usual."""
 
 import io
+import json
 import pickle
 import zipfile
 
@@ -107,3 +108,48 @@ def test_pickle_keeps_working(digits):
     restored = pickle.loads(buffer.getvalue())
     assert_array_equal(restored.predict(X), estimator.predict(X))
     assert np.all(np.isfinite(restored.coefs_[0]))
+
+
+def _reduce_file(tmp_path, module, name, arguments):
+    """A file whose whole content is a call of module.name(*arguments), as
+    skops' ConstructorFromReduceNode would make it on load."""
+    path = tmp_path / "call.skops"
+
+    def text(value, node_id):
+        return {
+            "__class__": "str", "__module__": "builtins", "__loader__": "JsonNode",
+            "content": json.dumps(value), "is_json": True, "__id__": node_id,
+        }  # fmt: skip
+
+    schema = {
+        "__class__": name,
+        "__module__": module,
+        "__loader__": "ConstructorFromReduceNode",
+        "content": {
+            "__class__": "tuple",
+            "__module__": "builtins",
+            "__loader__": "TupleNode",
+            "content": [text(a, i) for i, a in enumerate(arguments)],
+            "__id__": 90,
+        },  # fmt: skip
+        "__id__": 91,
+        "protocol": 2,
+        "_skops_version": "0.16.0",
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("schema.json", json.dumps(schema))
+    return path
+
+
+def test_sknetviz_names_are_trusted_only_where_nothing_is_called(tmp_path):
+    # sknetviz.io.dump is sknetviz's own function, but a file that asks skops
+    # to *call* it (here: to write a file of the attacker's choosing) is
+    # refused, as is a trusted class rebuilt by a call instead of its state.
+    target = tmp_path / "written.skops"
+    crafted = _reduce_file(tmp_path, "sknetviz.io", "dump", ["data", str(target)])
+    with pytest.raises(UntrustedTypeError, match=r"sknetviz\.io\.dump"):
+        load(crafted)
+    assert not target.exists()
+    crafted = _reduce_file(tmp_path, "sknetviz.nn.layers", "Dense", [3])
+    with pytest.raises(UntrustedTypeError, match=r"sknetviz\.nn\.layers\.Dense"):
+        load(crafted)
