@@ -64,12 +64,14 @@ class SklearnCallbacks(Hook):
     def on_epoch_end(self, state):
         if self.task is None:  # L-BFGS reports only the ends of its iterations
             self._begin_task()
-        stop = self.task.call_on_fit_task_end(
+        # Forget the task first: an interrupt during its end hooks must not
+        # end it a second time in on_train_end.
+        task, self.task = self.task, None
+        stop = task.call_on_fit_task_end(
             estimator=self.estimator,
             reconstruction_attributes=self._fitted_attributes,
             **self.data,
         )
-        self.task = None
         if stop:
             state.stop = True
 

@@ -154,6 +154,13 @@ class Hook:
     def on_train_end(self, state):
         pass
 
+    def checkpoint(self):
+        """What :meth:`rollback` needs to undo an epoch cut short; None if nothing."""
+        return None
+
+    def rollback(self, saved):
+        """Return to a :meth:`checkpoint` (an interrupt cut the epoch short)."""
+
 
 def _call(hooks, point, state):
     for hook in hooks:
@@ -185,8 +192,9 @@ def _batches(n_samples, batch_size, order):
 class _EpochStart:
     """What an epoch changes, as it was before the epoch: for an interrupt."""
 
-    def __init__(self, state):
+    def __init__(self, state, hooks):
         self.state = state
+        self.hooks = [(hook, hook.checkpoint()) for hook in hooks]
         self.values = [param.copy() for param in state.network.params]
         self.optimizer = copy.deepcopy(state.optimizer)
         self.n_history = len(state.history)
@@ -201,6 +209,9 @@ class _EpochStart:
         del state.history[self.n_history :]
         state.n_samples_seen = self.n_samples_seen
         state.epochs_this_call = self.epochs_this_call
+        for hook, saved in self.hooks:
+            if saved is not None:
+                hook.rollback(saved)
         # Also drops what a forward pass cut short left for its backward.
         state.network.release_work_arrays()
 
@@ -290,7 +301,7 @@ def run_epochs(
     state.epochs_this_call = 0
     _call(hooks, "on_train_begin", state)
     for _ in range(n_epochs):
-        epoch_start = _EpochStart(state)
+        epoch_start = _EpochStart(state, hooks)
         try:
             _run_epoch(
                 state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
@@ -410,6 +421,13 @@ class ConvergenceMonitor(Hook):
         self.best_validation_score = -np.inf if early_stopping else None
         self.validation_scores = [] if early_stopping else None
         self.best_params = None
+
+    def checkpoint(self):
+        return copy.deepcopy(self.__dict__)
+
+    def rollback(self, saved):
+        self.__dict__.clear()
+        self.__dict__.update(saved)
 
     def on_epoch_end(self, state):
         if self.early_stopping:

@@ -142,3 +142,32 @@ def test_callbacks_reach_the_network_in_a_pipeline_and_a_grid_search(digits, cap
     task_ids = [row["task_id"] for row in _epoch_rows(run, "MLPVisualClassifier")]
     # 2 settings x 2 folds, then the refit: 5 fits of 4 epochs each.
     assert sorted(task_ids) == sorted([0, 1, 2, 3] * 5)
+
+
+class _InterruptAtEndOf(_StopAfter):
+    """Ctrl-C arriving while this callback handles the end of epoch ``n``."""
+
+    def on_fit_task_end(self, estimator, context):
+        if context.task_name == "epoch" and context.task_id == self.n - 1:
+            raise KeyboardInterrupt
+        return False
+
+
+@needs_callbacks
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_ctrl_c_during_an_epochs_end_hooks_rolls_back_that_whole_epoch(
+    early_stopping, digits
+):
+    # The stopping monitor has already counted epoch 5 when the callback is
+    # interrupted: its record must go too, or the kept model would mix epochs.
+    X, y = digits
+    params = dict(early_stopping=early_stopping, n_iter_no_change=100, random_state=0)
+    clf = MLPVisualClassifier((8,), max_iter=50, **params)
+    with pytest.warns(UserWarning, match="interrupted by the user"):
+        clf.set_callbacks(_InterruptAtEndOf(5)).fit(X, y)
+    four = MLPVisualClassifier((8,), max_iter=4, **params).fit(X, y)
+    assert clf.n_iter_ == 4 and clf.loss_curve_ == four.loss_curve_
+    assert clf.best_loss_ == four.best_loss_
+    assert clf.validation_scores_ == four.validation_scores_
+    for ours, expected in zip(clf.coefs_, four.coefs_):
+        np.testing.assert_array_equal(ours, expected)
