@@ -106,9 +106,13 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _hidden_activation(self):
         """Name of the hidden activation, which picks the 'auto' initializer."""
 
+    def _dropout_setting(self):
+        """The dropout rate(s) to use; estimators with an 'auto' default resolve it."""
+        return self.dropout
+
     def _dropout_rates(self, n_hidden):
         """One dropout rate per hidden layer, validated."""
-        rates = np.atleast_1d(np.asarray(self.dropout, dtype=float))
+        rates = np.atleast_1d(np.asarray(self._dropout_setting(), dtype=float))
         if rates.ndim != 1 or (rates.size != 1 and rates.size != n_hidden):
             raise ValueError(
                 f"dropout must be a float or one rate per hidden layer ({n_hidden}), "

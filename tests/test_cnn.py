@@ -221,3 +221,18 @@ def test_pooling_before_the_activation_is_the_guides_order_in_disguise(
         grads.append([g.copy() for g in net.grads])
     for ours, guide in zip(*grads):
         assert_allclose(ours, guide, rtol=1e-10, atol=1e-12)
+
+
+def test_auto_dropout_is_for_the_stochastic_solvers(digits):
+    # dropout='auto' is 0.25 with adam or sgd, and 0 with lbfgs, which refuses
+    # dropout: a grid search over solver works with the defaults.
+    X, y = digits
+    rates = {}
+    for solver in ["adam", "sgd", "lbfgs"]:
+        clf = SimpleCNNClassifier(filters=(4,), solver=solver, max_iter=3).fit(X, y)
+        rates[solver] = [
+            layer.rate for layer in clf.network_.layers if hasattr(layer, "rate")
+        ]
+    assert rates == {"adam": [0.25], "sgd": [0.25], "lbfgs": []}
+    with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
+        SimpleCNNClassifier(solver="lbfgs", dropout=0.25, max_iter=3).fit(X, y)
