@@ -13,6 +13,7 @@ nothing from it runs.
 skops is an optional dependency: ``pip install "sknetviz[io]"``.
 """
 
+import contextlib
 import importlib
 import json
 import zipfile
@@ -114,7 +115,8 @@ def dump(estimator, path):
     ----------
     estimator : object
         Usually a fitted MLPVisualClassifier or SimpleCNNClassifier, alone or
-        in a Pipeline.
+        in a Pipeline. Callbacks set with ``set_callbacks`` are not saved:
+        they watch a fit, and are not part of the model.
     path : str or path-like
         The file to write (``.skops`` by convention).
 
@@ -135,7 +137,34 @@ def dump(estimator, path):
     >>> bool((load(path).predict(X) == clf.predict(X)).all())
     True
     """
-    _skops_io().dump(estimator, path)
+    with _without_callbacks(estimator):
+        _skops_io().dump(estimator, path)
+
+
+@contextlib.contextmanager
+def _without_callbacks(estimator):
+    """Hide scikit-learn callbacks (``set_callbacks``) while saving.
+
+    Callbacks observe a fit (a progress bar, a score log); they are not part
+    of the model, and load would refuse their types.
+    """
+    holders = [estimator]
+    if hasattr(estimator, "get_params"):
+        holders += [
+            value
+            for value in estimator.get_params(deep=True).values()
+            if hasattr(value, "get_params")
+        ]
+    hidden = [
+        (holder, vars(holder).pop("_skl_callbacks"))
+        for holder in holders
+        if "_skl_callbacks" in getattr(holder, "__dict__", {})
+    ]
+    try:
+        yield
+    finally:
+        for holder, callbacks in hidden:
+            holder._skl_callbacks = callbacks
 
 
 def load(path):

@@ -171,3 +171,20 @@ def test_ctrl_c_during_an_epochs_end_hooks_rolls_back_that_whole_epoch(
     assert clf.validation_scores_ == four.validation_scores_
     for ours, expected in zip(clf.coefs_, four.coefs_):
         np.testing.assert_array_equal(ours, expected)
+
+
+@needs_callbacks
+def test_model_files_leave_the_callbacks_out(digits, tmp_path):
+    from sknetviz.io import dump, load
+
+    X, y = digits
+    monitor = ScoringMonitor(scoring="accuracy")
+    pipe = make_pipeline(
+        StandardScaler(),
+        MLPVisualClassifier((8,), max_iter=3, random_state=0).set_callbacks(monitor),
+    ).fit(X, y)
+    dump(pipe, tmp_path / "pipe.skops")
+    loaded = load(tmp_path / "pipe.skops")
+    assert not hasattr(loaded[-1], "_skl_callbacks")
+    assert pipe[-1]._skl_callbacks == [monitor]  # the fitted pipeline keeps them
+    np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
