@@ -353,6 +353,8 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
             grad_norms=[math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads],
             seconds=time.perf_counter() - started[0],
         )
+        # So far: what the run would report if it ended here (hooks read it).
+        state.lbfgs_result = (state.epochs_this_call, loss)
         _call(hooks, "on_epoch_end", state)
         started[0] = time.perf_counter()
 

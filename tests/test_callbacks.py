@@ -188,3 +188,24 @@ def test_model_files_leave_the_callbacks_out(digits, tmp_path):
     assert not hasattr(loaded[-1], "_skl_callbacks")
     assert pipe[-1]._skl_callbacks == [monitor]  # the fitted pipeline keeps them
     np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
+
+
+class _RecordFitted(_StopAfter):
+    """Records the fitted estimator's n_iter_ and loss_ at each epoch's end."""
+
+    def __init__(self):
+        self.seen = []
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "epoch" and fitted_estimator is not None:
+            self.seen.append((fitted_estimator.n_iter_, fitted_estimator.loss_))
+
+
+@needs_callbacks
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_callbacks_see_the_model_as_of_each_epoch(solver, digits):
+    X, y = digits
+    recorder = _RecordFitted()
+    clf = MLPVisualClassifier((8,), solver=solver, max_iter=4, random_state=0)
+    clf.set_callbacks(recorder).fit(X, y)
+    assert recorder.seen == list(zip(range(1, 5), clf.loss_curve_))
