@@ -295,7 +295,7 @@ history_, network_
             # Pooling before the activation computes the same function (every
             # activation here is non-decreasing, so max(f(z)) = f(max(z))) and
             # applies the activation to a quarter of the values; the maxima of
-            # pre-activations also almost never tie.
+            # pre-activations also tie less often (only in uniform windows).
             layers += [
                 Conv2D(count, self.kernel_size, padding="same", init=init),
                 MaxPool2D(pool),

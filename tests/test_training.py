@@ -257,3 +257,21 @@ def test_keyboard_interrupt_before_training_rolls_back(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
     assert not hasattr(clf, "coefs_")
+
+
+def test_keyboard_interrupt_during_lbfgs_undoes_the_call(monkeypatch):
+    # L-BFGS runs inside scipy: no finished epoch to keep, so the call is undone.
+    X, y = load_digits(return_X_y=True)
+    clf = MLPVisualClassifier((8,), solver="lbfgs", max_iter=5, random_state=0)
+    clf.fit(X / 16, y)
+    before = [c.copy() for c in clf.coefs_]
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sknetviz._training.minimize_lbfgs", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.set_params(warm_start=True).fit(X / 16, y)
+    for coef, saved in zip(clf.coefs_, before):
+        assert_array_equal(coef, saved)
+    assert clf.n_iter_ == 5

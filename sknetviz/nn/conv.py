@@ -329,8 +329,9 @@ class MaxPool2D(_Pool2D):
             is_max = self._work_array("is_max", rows.shape, bool, training)
             np.equal(rows, tiled, out=is_max)
             self._is_max = is_max
-            # Without ties (the rule for pre-activations) each window has one
-            # maximum and takes the whole gradient: no shares to count.
+            # Without ties each window has one maximum, which takes the whole
+            # gradient: no shares to count. Pre-activations tie only where a
+            # window is uniform (a blank background), so many batches skip it.
             ties = np.count_nonzero(is_max) != out.size
             self._share = (
                 self._tie_shares(is_max, out.shape, X.dtype) if ties else False
