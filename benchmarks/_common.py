@@ -183,3 +183,40 @@ def measure_memory_of_all(script, libraries, *flags):
         )
     )
     return memory
+
+
+def time_torch_epochs(model, X_t, y_t, *, batch_size, learning_rate, epochs, generator):
+    """Train a torch ``model`` with Adam and cross-entropy on shuffled minibatches.
+
+    One untimed warm-up epoch, then ``epochs`` timed ones; each batch's
+    ``loss.item()`` is read, as sknetviz computes each batch's loss. Returns
+    (seconds per timed epoch, mean loss of the last epoch).
+    """
+    import time
+
+    import torch
+    from torch import nn
+
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    loss_function = nn.CrossEntropyLoss()
+    n_samples = X_t.shape[0]
+
+    def epoch():
+        order = torch.randperm(n_samples, generator=generator)
+        total = 0.0
+        for start in range(0, n_samples, batch_size):
+            batch = order[start : start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_function(model(X_t[batch]), y_t[batch])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * batch.shape[0]
+        return total / n_samples
+
+    epoch()  # the untimed warm-up epoch
+    started = time.perf_counter()
+    for _ in range(epochs):
+        loss = epoch()
+    seconds = time.perf_counter() - started
+    return seconds / epochs, loss

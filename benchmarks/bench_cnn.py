@@ -68,6 +68,7 @@ from _common import (
     measure_memory_of_all,
     numpy_blas_threads,
     time_interleaved,
+    time_torch_epochs,
     torch_available,
     verdict,
 )
@@ -144,7 +145,6 @@ def _train_torch(X, y, epochs, seed):
     generator = torch.Generator().manual_seed(seed)
     X_t = torch.from_numpy(X).reshape(-1, 1, IMAGE_SIDE, IMAGE_SIDE)
     y_t = torch.from_numpy(y.astype(np.int64))
-    n_samples = X_t.shape[0]
     side = IMAGE_SIDE // POOL_SIZE // POOL_SIZE
     model = nn.Sequential(
         nn.Conv2d(1, FILTERS[0], KERNEL_SIZE, padding=KERNEL_SIZE // 2),
@@ -156,28 +156,15 @@ def _train_torch(X, y, epochs, seed):
         nn.Flatten(),
         nn.Linear(FILTERS[1] * side * side, N_CLASSES),
     )
-    model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
-    loss_function = nn.CrossEntropyLoss()
-
-    def epoch():
-        order = torch.randperm(n_samples, generator=generator)
-        total = 0.0
-        for start in range(0, n_samples, BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_function(model(X_t[batch]), y_t[batch])
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * batch.shape[0]
-        return total / n_samples
-
-    epoch()  # the untimed warm-up epoch
-    started = time.perf_counter()
-    for _ in range(epochs):
-        loss = epoch()
-    seconds = time.perf_counter() - started
-    return seconds / epochs, loss
+    return time_torch_epochs(
+        model,
+        X_t,
+        y_t,
+        batch_size=BATCH_SIZE,
+        learning_rate=LEARNING_RATE,
+        epochs=epochs,
+        generator=generator,
+    )
 
 
 def train(library, X, y, epochs, seed):

@@ -72,6 +72,7 @@ from _common import (
     measure_memory_of_all,
     numpy_blas_threads,
     time_interleaved,
+    time_torch_epochs,
     torch_available,
     verdict,
 )
@@ -162,7 +163,6 @@ def _train_torch(X, y, epochs, seed):
     generator = torch.Generator().manual_seed(seed)
     X_t = torch.from_numpy(X)
     y_t = torch.from_numpy(y.astype(np.int64))
-    n_samples = X_t.shape[0]
     model = nn.Sequential(
         nn.Linear(N_FEATURES, HIDDEN[0]),
         nn.ReLU(),
@@ -170,28 +170,15 @@ def _train_torch(X, y, epochs, seed):
         nn.ReLU(),
         nn.Linear(HIDDEN[1], N_CLASSES),
     )
-    model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
-    loss_function = nn.CrossEntropyLoss()
-
-    def epoch():
-        order = torch.randperm(n_samples, generator=generator)
-        total = 0.0
-        for start in range(0, n_samples, BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_function(model(X_t[batch]), y_t[batch])
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * batch.shape[0]
-        return total / n_samples
-
-    epoch()  # the untimed warm-up epoch
-    started = time.perf_counter()
-    for _ in range(epochs):
-        loss = epoch()
-    seconds = time.perf_counter() - started
-    return seconds / epochs, loss
+    return time_torch_epochs(
+        model,
+        X_t,
+        y_t,
+        batch_size=BATCH_SIZE,
+        learning_rate=LEARNING_RATE,
+        epochs=epochs,
+        generator=generator,
+    )
 
 
 def train(library, X, y, epochs, seed):
