@@ -288,11 +288,8 @@ class MaxPool2D(_Pool2D):
         It is X's own memory order, so every step below reads contiguous
         runs of ``pw * channels`` values, not runs of ``channels``.
         """
-        n, height, width, channels = X.shape
-        ph, pw = self.pool_size
-        out_height, out_width = height // ph, width // pw
-        whole = X[:, : out_height * ph, : out_width * pw]
-        return whole.reshape(n, out_height, ph, out_width, pw * channels)
+        windows = self._windows(X)
+        return windows.reshape(*windows.shape[:4], -1)
 
     def forward(self, X, training=False):
         ph, pw = self.pool_size
