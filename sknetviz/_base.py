@@ -5,7 +5,6 @@ predict and the fitted attributes live here; each estimator only says how to
 build its network from its parameters (``_build_network``).
 """
 
-import copy
 import math
 import warnings
 from abc import abstractmethod
@@ -38,15 +37,31 @@ from ._training import (
     ConvergenceMonitor,
     History,
     Objective,
+    Snapshot,
     TrainingState,
     Validation,
     VerbosePrinter,
+    interrupts_held,
     run_epochs,
     run_lbfgs,
 )
 from .nn import INITIALIZERS, SGD, Adam, default_initializer
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def positive_ints(name, value):
+    """``value`` (an int or a sequence of them) as a tuple of positive ints.
+
+    Anything else is refused rather than rounded: a layer of 2.5 units, or an
+    image 8.5 pixels high, is a mistake to report, not to guess at.
+    """
+    values = list(value) if np.ndim(value) else [value]
+    if not all(
+        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in values
+    ):
+        raise ValueError(f"{name} must hold positive integers, got {value!r}.")
+    return tuple(int(v) for v in values)
 
 
 def _has_stochastic_solver(estimator):
@@ -118,7 +133,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"dropout must be a float or one rate per hidden layer ({n_hidden}), "
                 f"got {self.dropout!r}."
             )
-        if np.any(rates < 0) or np.any(rates >= 1):
+        if not np.all((rates >= 0) & (rates < 1)):  # NaN fails both
             raise ValueError(
                 f"Each dropout rate must be in [0, 1), got {self.dropout!r}."
             )
@@ -216,16 +231,20 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             start_fit_task(self, 1 if incremental else self.max_iter)
         # A failed call leaves the estimator as it was: no half-fitted model.
         before = self.__dict__.copy()
-        undo_training = self._rollback_point()
+        call_start = self._call_start(incremental) if train else None
         try:
             if not train:  # initialize: forget any previous model first
                 for name in [name for name in vars(self) if name.endswith("_")]:
                     delattr(self, name)
             return self._fit_unsafe(X, y, sample_weight, incremental, classes, train)
+        except KeyboardInterrupt:
+            state = getattr(self, "_state", None)
+            if state is not None and state.keeps_finished_epochs:
+                return self._keep_finished_epochs()
+            self._undo(before, call_start)
+            raise
         except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            undo_training()
+            self._undo(before, call_start)
             raise
         finally:
             # The layers' reusable training arrays die with the call: they
@@ -233,36 +252,135 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if hasattr(self, "_state"):
                 self._state.network.release_work_arrays()
 
-    def _rollback_point(self):
-        """Return a function that undoes what training changes in place.
+    def _call_start(self, incremental):
+        """A :class:`Snapshot` of what this call may change in place, or None.
 
-        Training updates the parameter arrays in place, so ``coefs_`` stays
-        the live weights across calls. The undo writes their values back and
-        restores copies of everything else (optimizer moments, history,
-        stopping counters, random streams), which share those same arrays.
+        Only a call that continues the fitted network (warm_start, or
+        partial_fit) changes arrays in place; any other call builds a new
+        network and leaves the old one alone. The optimizer's running state
+        is copied only for partial_fit: fit starts a new optimizer.
         """
-        if not hasattr(self, "_state"):
-            return lambda: None
-        params = self._state.network.params
-        values = [param.copy() for param in params]
-        shared = {id(param): param for param in params}
-        saved = copy.deepcopy((self._state, self._monitor, self._rng), shared)
+        state = getattr(self, "_state", None)
+        if state is None:
+            return None
+        state.keeps_finished_epochs = False
+        if not (self.warm_start or incremental):
+            return None
+        return Snapshot().capture(
+            state,
+            hooks=[self._monitor],
+            rngs=[self._rng],
+            optimizer_arrays=incremental,
+        )
 
-        def undo():
-            for param, value in zip(params, values):
-                param[...] = value
-            self._state, self._monitor, self._rng = saved
-            # history_ and validation_scores_ are the state's own lists: relink.
+    def _undo(self, before, call_start):
+        with interrupts_held():
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            if call_start is not None:
+                call_start.restore()
+
+    def _keep_finished_epochs(self):
+        """End a call that a Ctrl-C cut short with the epochs it finished."""
+        with interrupts_held():
             self._set_fitted_attributes()
+        kept = (
+            "the best validation epoch so far (early_stopping)"
+            if self.early_stopping
+            else f"epoch {len(self._state.history)}, the last one finished"
+        )
+        warnings.warn(
+            f"Training interrupted by the user: the model is kept as it was after "
+            f"{kept}. With warm_start=True, fit continues from there.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return self
 
-        return undo
+    def _check_sample_weight(self, sample_weight, X):
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        if np.any(sample_weight < 0):
+            raise ValueError(
+                "Negative values in data passed to `sample_weight`: a weight says "
+                "how much a sample counts (k counts as k copies), so it must be >= "
+                f"0; got {int(np.sum(sample_weight < 0))} negative weight(s), the "
+                f"smallest {sample_weight.min():g}."
+            )
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "sample_weight is zero for every sample: there is nothing to fit. "
+                "Give at least one sample a positive weight."
+            )
+        return sample_weight
+
+    def _check_architecture(self, incremental):
+        """Refuse a change to a parameter that defines the fitted network.
+
+        warm_start and partial_fit continue the network already built, whose
+        layers, activation and noise were fixed when it was built; the
+        displays read those parameters too, so a silent mismatch would show
+        one network and predict with another.
+        """
+        built = getattr(self, "_architecture", None)
+        if built is None:
+            return
+        now = self._architecture_parameters()
+        changed = [
+            f"{name} was {built[name]!r} and is now {now[name]!r}"
+            for name in built
+            if now.get(name) != built[name]
+        ]
+        if not changed:
+            return
+        how = (
+            "Call fit (or clone the estimator) to build a new network"
+            if incremental
+            else "Set them back, or set warm_start=False to build a new network"
+        )
+        raise ValueError(
+            f"{'partial_fit' if incremental else 'warm_start=True'} continues the "
+            "network built by the previous fit, so the parameters that define it "
+            f"cannot change: {'; '.join(changed)}. {how} with the new settings."
+        )
+
+    def _architecture_parameters(self):
+        """The parameters that define the network, resolved, by name."""
+        sizes = self._hidden_sizes()
+        return {
+            "hidden_layer_sizes": sizes,
+            "activation": self.activation,
+            "init": self._resolved_init(),
+            "dropout": tuple(self._dropout_rates(len(sizes))),
+        }
+
+    def _resolved_init(self):
+        if self.init == "auto":
+            return default_initializer(self._hidden_activation())
+        return self.init
+
+    def _training_noise(self):
+        """The settings that draw random noise in training, as 'name=value'."""
+        sizes = self._hidden_sizes()
+        if sizes and any(self._dropout_rates(len(sizes))):
+            return [f"dropout={self.dropout!r}"]
+        return []
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes, train=True):
         if train and incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
+        if self.solver == "lbfgs" and self._training_noise():
+            noise = self._training_noise()
+            raise ValueError(
+                f"{' and '.join(noise)} need{'s' if len(noise) == 1 else ''} a "
+                "stochastic solver: L-BFGS minimises one fixed objective, and "
+                "random training noise changes it at every step. Use solver='adam' "
+                "or 'sgd', or turn the noise off."
+            )
         first_pass = not hasattr(self, "network_") or (
             not self.warm_start and not incremental
         )
+        if not first_pass:
+            self._check_architecture(incremental)
         if incremental and _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             self._label_binarizer.fit(
@@ -270,9 +388,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         X, Y, y = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-            if not sample_weight.sum() > 0:
-                raise ValueError("sample_weight must not be all zero: nothing to fit.")
+            sample_weight = self._check_sample_weight(sample_weight, X)
 
         if first_pass:
             self._rng, noise_rng, init_rng = self._make_rngs()
@@ -282,12 +398,6 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self._rng, noise_rng, _ = self._make_rngs()
             self._state.network.reseed(noise_rng)
         state = self._state
-        if self.solver == "lbfgs" and state.network.needs_sample_keys:
-            raise ValueError(
-                "dropout needs a stochastic solver: L-BFGS minimises one fixed "
-                "objective, and every dropout mask changes it. Use solver='adam' or "
-                f"'sgd', or dropout=0 (got dropout={self.dropout!r})."
-            )
         state.objective.alpha = float(self.alpha)
         if self._monitor.early_stopping != self.early_stopping:
             self._monitor = self._new_monitor()
@@ -316,18 +426,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 hooks=hooks,
             )
             if state.interrupted:
-                kept = (
-                    "the best validation epoch so far (early_stopping)"
-                    if self.early_stopping
-                    else f"epoch {len(state.history)}, the last one finished"
-                )
-                warnings.warn(
-                    f"Training interrupted by the user: the model is kept as it "
-                    f"was after {kept}. With warm_start=True, fit continues "
-                    "from there.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+                self._keep_finished_epochs()
             elif (
                 not incremental
                 and not state.stop
@@ -404,17 +503,13 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             out_activation = "softmax"
         else:
             out_activation = "logistic"
-        init = (
-            default_initializer(self._hidden_activation())
-            if self.init == "auto"
-            else self.init
-        )
-        network = self._build_network(X.shape[1], n_outputs, init)
+        network = self._build_network(X.shape[1], n_outputs, self._resolved_init())
         self._initialize_network(network, X.shape[1], rng, X.dtype)
         self._state = TrainingState(
             network, Objective(network, out_activation, self.alpha), None
         )
         self._monitor = self._new_monitor()
+        self._architecture = self._architecture_parameters()
 
     def _initialize_network(self, network, n_features, rng, dtype):
         """Allocate the network's parameters for rows of n_features values."""
@@ -438,9 +533,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             hooks.append(Validation(X_val, Y_val, sw_val))
         hooks.append(History())
         if self.verbose:
-            hooks.append(
-                VerbosePrinter(None if self.solver == "lbfgs" else self.max_iter)
-            )
+            hooks.append(VerbosePrinter())
         if self.solver in _STOCHASTIC_SOLVERS:
             self._monitor.tol = self.tol
             self._monitor.n_iter_no_change = self.n_iter_no_change
@@ -466,11 +559,11 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "validation samples; early stopping needs at least 2, and at least one "
                 "to train on. Increase validation_fraction or the size of your dataset."
             )
-        stratify = (
-            y
-            if self._state.objective.out_activation == "softmax" or Y.shape[1] == 1
-            else None
-        )
+        # As MLPClassifier does: stratified on the binarized targets, so the
+        # same seed splits the same way. Multilabel rows are not stratified:
+        # most label combinations are too rare for it.
+        multilabel = self._label_binarizer.y_type_.startswith("multilabel")
+        stratify = None if multilabel else Y.astype(bool)
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
         try:
             parts = train_test_split(
@@ -480,16 +573,34 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 stratify=stratify,
             )
         except ValueError as error:
+            labels, counts = np.unique(y, return_counts=True)
+            rare = [str(label) for label, count in zip(labels, counts) if count < 2]
+            which = f" (in y: {', '.join(rare)})" if rare else ""
             raise ValueError(
-                "Cannot make the stratified early-stopping split of "
-                f"{n_samples} samples "
-                f"with validation_fraction={self.validation_fraction}: {error} "
-                "Increase validation_fraction or the size of your dataset."
+                f"{str(error).rstrip('.')}. Cannot make the stratified "
+                f"early-stopping split of {n_samples} samples with validation_fraction="
+                f"{self.validation_fraction}{which}: every class needs at least 2 "
+                "members and the validation set at least one sample of each. "
+                "Increase validation_fraction or the size of your dataset, or set "
+                "early_stopping=False."
             ) from error
         X_train, X_val, Y_train, Y_val = parts[:4]
         sw_train, sw_val = (
             (parts[4], parts[5]) if sample_weight is not None else (None, None)
         )
+        if sample_weight is not None:
+            for part, weights, use in (
+                ("validation", sw_val, "score the model on"),
+                ("training", sw_train, "fit"),
+            ):
+                if not weights.sum() > 0:
+                    raise ValueError(
+                        f"early_stopping's {part} split ({weights.shape[0]} of "
+                        f"{n_samples} samples) has sample weights that sum to zero, "
+                        f"so there is nothing to {use}. Give more samples a "
+                        "positive weight, change validation_fraction or "
+                        "random_state, or set early_stopping=False."
+                    )
         return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
     # The minibatch size that batch_size='auto' caps at (scikit-learn's 200).
@@ -556,7 +667,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.n_outputs_ = dense[-1].params[1].shape[0]
         self.out_activation_ = state.objective.out_activation
         self.history_ = state.history
-        self.loss_curve_ = [record["loss"] for record in state.history]
+        self.loss_curve_ = state.loss_curve
         self.t_ = state.n_samples_seen
         if state.lbfgs_result is not None:
             self.n_iter_, self.loss_ = state.lbfgs_result
@@ -570,9 +681,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.validation_scores_ = monitor.validation_scores
         self.best_validation_score_ = monitor.best_validation_score
         self.validation_loss_curve_ = (
-            [record["val_loss"] for record in state.history if "val_loss" in record]
-            if monitor.early_stopping
-            else None
+            state.validation_loss_curve if monitor.early_stopping else None
         )
 
     # -------------------------------------------------------------- predict

@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNetClassifier
+from ._base import BaseNetClassifier, positive_ints
 from .nn import (
     Activation,
     Conv2D,
@@ -213,6 +213,26 @@ history_, network_
     def _hidden_activation(self):
         return self.activation
 
+    def _hidden_sizes(self):
+        return positive_ints("hidden_layer_sizes", self.hidden_layer_sizes)
+
+    def _architecture_parameters(self):
+        return {
+            **super()._architecture_parameters(),
+            "filters": positive_ints("filters", self.filters),
+            "kernel_size": self.kernel_size,
+            "pool_size": self.pool_size,
+            "image_shape": (
+                None
+                if self.image_shape is None
+                else positive_ints("image_shape", self.image_shape)
+            ),
+            "augment": self.augment,
+        }
+
+    def _training_noise(self):
+        return super()._training_noise() + (["augment=True"] if self.augment else [])
+
     # ----------------------------------------------------------- images
 
     def _as_rows(self, X, reset):
@@ -235,7 +255,7 @@ history_, network_
         """(H, W, C) for rows of n_features values, or a ValueError with numbers."""
         from_array = getattr(self, "_array_image_shape", None)
         if self.image_shape is not None:
-            shape = tuple(int(v) for v in self.image_shape)
+            shape = positive_ints("image_shape", self.image_shape)
             if len(shape) == 2:
                 shape = (*shape, 1)
             if len(shape) != 3 or min(shape) < 1:
@@ -261,13 +281,8 @@ history_, network_
     def _build_network(self, n_features, n_outputs, init):
         self.image_shape_ = self._resolve_image_shape(n_features)
         height, width, _ = self.image_shape_
-        filters = [int(f) for f in np.atleast_1d(self.filters)]
-        sizes = [int(s) for s in np.atleast_1d(np.asarray(self.hidden_layer_sizes))]
-        if any(f < 1 for f in filters) or any(s < 1 for s in sizes):
-            raise ValueError(
-                f"filters and hidden_layer_sizes must be positive, got {self.filters} "
-                f"and {self.hidden_layer_sizes}."
-            )
+        filters = positive_ints("filters", self.filters)
+        sizes = self._hidden_sizes()
         # Shapes the user gave are held to the stack: too small is an error.
         # Shapes guessed from rows of features shrink the pooling window to
         # what is left, so any 2-D input works (a 1 x n strip pools along n).

@@ -5,7 +5,7 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNetClassifier
+from ._base import BaseNetClassifier, positive_ints
 from .nn import Activation, Dense, Dropout, Sequential
 
 
@@ -211,18 +211,14 @@ class MLPVisualClassifier(BaseNetClassifier):
         self.dropout = dropout
         self.init = init
 
-    def _hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        if any(size <= 0 for size in sizes):
-            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
-        return [int(size) for size in sizes]
+    def _hidden_sizes(self):
+        return positive_ints("hidden_layer_sizes", self.hidden_layer_sizes)
 
     def _hidden_activation(self):
         return self.activation
 
     def _build_network(self, n_features, n_outputs, init):
-        sizes = self._hidden_layer_sizes()
+        sizes = self._hidden_sizes()
         rates = self._dropout_rates(len(sizes))
         layers = []
         for size, rate in zip(sizes, rates):

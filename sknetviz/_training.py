@@ -7,8 +7,10 @@ estimator's job. The loop fills one record per epoch and calls hooks at
 not branches inside the loop, so more can be added without touching it.
 """
 
-import copy
+import contextlib
 import math
+import signal
+import threading
 import time
 
 import numpy as np
@@ -17,25 +19,29 @@ from .nn import LOSSES, OUTPUT_LOSS, get_activation, minimize_lbfgs
 
 
 class DivergenceError(ValueError):
-    """Training produced a non-finite loss or non-finite weights.
+    """Training diverged: a non-finite loss or weights, or runaway weights.
 
-    A :class:`ValueError`, raised by ``fit`` and ``partial_fit``; its message
-    names the learning rate and the input scale, the usual culprits.
+    A :class:`ValueError`, raised by ``fit`` and ``partial_fit`` (with
+    'adam' or 'sgd') when an epoch ends with non-finite weights, a batch
+    gives a non-finite loss, or the weights' root-mean-square has grown to
+    more than 1e4 times its value at initialisation (working runs stay
+    below 20 times). The message names the learning rate and the input
+    scale, the usual culprits. The estimator is left as it was before the
+    call.
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from sklearn.datasets import make_moons
     >>> from sknetviz import DivergenceError, MLPVisualClassifier
-    >>> X = np.array([[0.0, 1.0], [1.0, 0.0]] * 10, dtype=np.float32) * 1e6
-    >>> y = [0, 1] * 10
-    >>> clf = MLPVisualClassifier(
-    ...     solver="sgd", learning_rate_init=1e8, max_iter=20, random_state=0
-    ... )
+    >>> X, y = make_moons(n_samples=300, noise=0.2, random_state=1)
+    >>> clf = MLPVisualClassifier((5,), solver="sgd", learning_rate_init=1e6)
     >>> try:
     ...     clf.fit(X, y)
     ... except DivergenceError as error:
     ...     print(str(error).split(":")[0])
-    Training diverged at epoch 4
+    Training diverged at epoch 1
+    >>> hasattr(clf, "coefs_")  # left as it was: unfitted
+    False
     """
 
 
@@ -110,6 +116,11 @@ class TrainingState:
         What is being trained and how.
     history : list of dict
         One record per epoch over every call (hooks append to it).
+    loss_curve : list of float
+        The 'loss' of each record of ``history``, kept beside it so that
+        reading it costs nothing however long training has run.
+    validation_loss_curve : list of float
+        The 'val_loss' of the records that have one.
     record : dict
         The current epoch's record: 'epoch', 'loss', 'learning_rate',
         'grad_norms', 'seconds', and what hooks add ('val_loss', 'val_score').
@@ -119,6 +130,15 @@ class TrainingState:
         Epochs run by the current call.
     stop : bool
         Set by a hook to end training after the current epoch.
+    interrupted : bool
+        The current call was ended by a Ctrl-C (KeyboardInterrupt).
+    keeps_finished_epochs : bool
+        An interrupt now keeps the epochs this call has finished: set once
+        the call's first epoch is over (never by L-BFGS, whose iterations
+        have no epoch boundary to return to).
+    initial_weight_rms : float
+        Root-mean-square of the weights as the network was initialised, the
+        yardstick of the divergence rule (:func:`check_divergence`).
     lbfgs_result : tuple of (int, float) or None
         Iterations and final loss of the last L-BFGS run; None after epochs
         of minibatches.
@@ -129,11 +149,28 @@ class TrainingState:
         self.objective = objective
         self.optimizer = optimizer
         self.history = []
+        self.loss_curve = []
+        self.validation_loss_curve = []
         self.record = {}
         self.n_samples_seen = 0
         self.epochs_this_call = 0
         self.stop = False
+        self.interrupted = False
+        self.keeps_finished_epochs = False
+        self.initial_weight_rms = weight_rms(network)
         self.lbfgs_result = None
+
+    def __setstate__(self, attributes):
+        vars(self).update(attributes)
+        # Model files written before the curves and flags were kept.
+        if "loss_curve" not in attributes:
+            self.loss_curve = [record["loss"] for record in self.history]
+            self.validation_loss_curve = [
+                record["val_loss"] for record in self.history if "val_loss" in record
+            ]
+        vars(self).setdefault("interrupted", False)
+        vars(self).setdefault("keeps_finished_epochs", False)
+        vars(self).setdefault("initial_weight_rms", 0.0)
 
 
 class Hook:
@@ -155,16 +192,39 @@ class Hook:
         pass
 
     def checkpoint(self):
-        """What :meth:`rollback` needs to undo an epoch cut short; None if nothing."""
+        """What :meth:`rollback` needs to return to this moment; None if nothing.
+
+        Its cost must not grow with the length of training: it is taken at
+        the start of every epoch.
+        """
         return None
 
     def rollback(self, saved):
-        """Return to a :meth:`checkpoint` (an interrupt cut the epoch short)."""
+        """Return to a :meth:`checkpoint` (an epoch or a call is undone)."""
 
 
 def _call(hooks, point, state):
     for hook in hooks:
         getattr(hook, point)(state)
+
+
+# ------------------------------------------------------------------ divergence
+
+# The divergence rule: the weights' root-mean-square may grow to this many
+# times its value at initialisation before a run counts as running away.
+# Working runs, dropout and learning rates up to 1 included, grow their
+# weights at most 16-fold in benchmarks/bench_divergence.py; the runaways
+# there pass 1e4 within two epochs, on their way to 1e30 and beyond.
+RUNAWAY_GROWTH = 1e4
+
+
+def weight_rms(network):
+    """Root-mean-square of a network's weights (biases and scales excluded)."""
+    n_weights = sum(w.size for w in network.weights)
+    if n_weights == 0:
+        return 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        return math.sqrt(network.squared_weight_norm() / n_weights)
 
 
 def _diverged(state, what):
@@ -183,41 +243,168 @@ def _check_finite_params(state):
         raise _diverged(state, "the weights became non-finite")
 
 
+def check_divergence(state):
+    """Raise :class:`DivergenceError` if the epoch just run has diverged.
+
+    A run diverges when a weight becomes non-finite, or when the weights'
+    root-mean-square grows beyond ``RUNAWAY_GROWTH`` (1e4) times its value
+    at initialisation: such a run is on its way to inf, and its model is no
+    model. A non-finite loss is caught at the batch that produced it. L-BFGS
+    is not held to the growth rule: its line search only takes steps that
+    lower the loss, so it cannot run away.
+    """
+    _check_finite_params(state)
+    reference = getattr(state, "initial_weight_rms", 0.0)
+    rms = weight_rms(state.network)
+    if reference > 0 and rms > RUNAWAY_GROWTH * reference:
+        raise _diverged(
+            state,
+            f"the weights ran away, to a root-mean-square of {rms:.3g}, "
+            f"{rms / reference:.3g} times the {reference:.3g} they started at "
+            f"(the limit is {RUNAWAY_GROWTH:g} times)",
+        )
+
+
 def _batches(n_samples, batch_size, order):
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
         yield (slice(start, stop) if order is None else order[start:stop]), stop - start
 
 
-class _EpochStart:
-    """What an epoch changes, as it was before the epoch: for an interrupt."""
+# -------------------------------------------------------------------- rollback
 
-    def __init__(self, state, hooks):
-        self.state = state
-        self.hooks = [(hook, hook.checkpoint()) for hook in hooks]
-        self.values = [param.copy() for param in state.network.params]
-        self.optimizer = copy.deepcopy(state.optimizer)
-        self.n_history = len(state.history)
-        self.n_samples_seen = state.n_samples_seen
-        self.epochs_this_call = state.epochs_this_call
+
+def _hold_interrupt(signum, frame):
+    """A Ctrl-C while a rollback finishes: training is already stopping."""
+
+
+@contextlib.contextmanager
+def interrupts_held():
+    """Let no Ctrl-C cut the block short; one that comes meanwhile is dropped.
+
+    For the work that ends an interrupted run (finishing a rollback, or
+    restoring early stopping's best weights), so that a second Ctrl-C cannot
+    leave it half done. Signals reach only the main thread, so elsewhere
+    there is nothing to hold.
+    """
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        current = signal.getsignal(signal.SIGINT)
+        if callable(current) or current in (signal.SIG_DFL, signal.SIG_IGN):
+            previous = signal.signal(signal.SIGINT, _hold_interrupt)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+class Snapshot:
+    """The training state at one moment, and the way back to it.
+
+    The one rollback mechanism. ``fit`` and ``partial_fit`` take one as a
+    call starts, so that a failed call leaves the model as it was; the epoch
+    loop takes one as each epoch after the first starts, so that an
+    interrupt keeps the epochs already finished.
+
+    It copies what training changes in place: the parameter values, the
+    optimizer's running state (when asked), the hooks' checkpoints and the
+    positions of the random streams. The history and the loss curves only
+    grow, so their lengths are enough, and the cost of a snapshot does not
+    depend on how long the model has trained. ``capture`` reuses the arrays
+    of its previous capture.
+    """
+
+    def __init__(self):
+        self._values = []
+
+    def capture(self, state, *, hooks=(), rngs=(), optimizer_arrays=True):
+        """Remember ``state`` now.
+
+        Parameters
+        ----------
+        state : TrainingState
+        hooks : sequence of Hook
+            Hooks whose :meth:`Hook.checkpoint` to keep.
+        rngs : sequence of numpy.random.Generator
+            Streams to rewind on restore, beside the network's own.
+        optimizer_arrays : bool, default=True
+            Copy the optimizer's running state. Without it only the
+            optimizer object is kept: enough when the call will replace the
+            optimizer rather than update it.
+        """
+        network, optimizer = state.network, state.optimizer
+        live = list(network.params)
+        if optimizer_arrays and optimizer is not None:
+            live += optimizer.state_arrays()
+        if [(v.shape, v.dtype) for v in self._values] != [
+            (a.shape, a.dtype) for a in live
+        ]:
+            self._values = [np.empty_like(a) for a in live]
+        for value, array in zip(self._values, live):
+            np.copyto(value, array)
+        self._live = live
+        self._state = state
+        self._optimizer = optimizer
+        self._optimizer_scalars = None if optimizer is None else dict(vars(optimizer))
+        self._counts = (
+            len(state.history),
+            len(state.loss_curve),
+            len(state.validation_loss_curve),
+        )
+        self._scalars = (
+            state.n_samples_seen,
+            state.epochs_this_call,
+            state.lbfgs_result,
+            state.keeps_finished_epochs,
+        )
+        self._hooks = [(hook, hook.checkpoint()) for hook in hooks]
+        layer_streams = [(layer, layer.rng) for layer in network.noise_layers()]
+        self._layer_streams = layer_streams
+        self._rngs = [
+            (rng, rng.bit_generator.state)
+            for rng in [*rngs, *(rng for _, rng in layer_streams)]
+        ]
+        return self
 
     def restore(self):
-        state = self.state
-        for param, value in zip(state.network.params, self.values):
-            param[...] = value
-        state.optimizer = self.optimizer
-        del state.history[self.n_history :]
-        state.n_samples_seen = self.n_samples_seen
-        state.epochs_this_call = self.epochs_this_call
-        for hook, saved in self.hooks:
+        """Put everything captured back, in place."""
+        state = self._state
+        for array, value in zip(self._live, self._values):
+            np.copyto(array, value)
+        state.optimizer = self._optimizer
+        if self._optimizer is not None:
+            vars(self._optimizer).update(self._optimizer_scalars)
+        n_history, n_losses, n_val_losses = self._counts
+        del state.history[n_history:]
+        del state.loss_curve[n_losses:]
+        del state.validation_loss_curve[n_val_losses:]
+        (
+            state.n_samples_seen,
+            state.epochs_this_call,
+            state.lbfgs_result,
+            state.keeps_finished_epochs,
+        ) = self._scalars
+        for hook, saved in self._hooks:
             if saved is not None:
                 hook.rollback(saved)
+        for layer, rng in self._layer_streams:
+            layer.rng = rng
+        for rng, position in self._rngs:
+            rng.bit_generator.state = position
         # Also drops what a forward pass cut short left for its backward.
         state.network.release_work_arrays()
 
 
+# ------------------------------------------------------------------- the loop
+
+
 def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks):
-    """One pass over the data in minibatches, then the epoch's record and hooks."""
+    """One pass over the data in minibatches, then the epoch's record and hooks.
+
+    A batch whose sample weights sum to zero holds nothing to learn from: it
+    is skipped, with no step and no share in the epoch's loss.
+    """
     n_samples = X.shape[0]
     network, objective, optimizer = state.network, state.objective, state.optimizer
     params, grads, weight_grads = network.params, network.grads, network.weight_grads
@@ -227,33 +414,53 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
     order = rng.permutation(n_samples) if shuffle else None
     learning_rate = optimizer.learning_rate
     accumulated_loss = 0.0
+    n_trained, n_batches = 0, 0
     grad_norm_sums = np.zeros(len(weight_grads))
     for batch, size in _batches(n_samples, batch_size, order):
-        X_batch = X[batch]
         sw_batch = None if sample_weight is None else sample_weight[batch]
+        if sw_batch is not None and not sw_batch.sum() > 0:
+            continue
         keys_batch = None if keys is None else keys[batch]
         batch_loss = objective.loss_and_gradients(
-            X_batch, Y[batch], sw_batch, keys_batch
+            X[batch], Y[batch], sw_batch, keys_batch
         )
         if not math.isfinite(batch_loss):
             raise _diverged(state, f"the loss became {batch_loss}")
         optimizer.update_params(params, grads)
         accumulated_loss += batch_loss * size
+        n_trained += size
+        n_batches += 1
         grad_norm_sums += [
             math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads
         ]
         _call(hooks, "on_batch_end", state)
-    _check_finite_params(state)
-    n_batches = math.ceil(n_samples / batch_size)
+    check_divergence(state)
     state.n_samples_seen += n_samples
     state.epochs_this_call += 1
     state.record.update(
-        loss=accumulated_loss / n_samples,
+        loss=accumulated_loss / n_trained,
         learning_rate=learning_rate,
         grad_norms=(grad_norm_sums / n_batches).tolist(),
         seconds=time.perf_counter() - started,
     )
     _call(hooks, "on_epoch_end", state)
+    optimizer.iteration_ends(state.n_samples_seen)
+
+
+def _end_training(state, hooks):
+    """Call the hooks' ``on_train_end``; an interrupt there still lets them finish.
+
+    They finish what the finished epochs decided (early stopping puts back
+    its best weights), and each may be called again to complete.
+    """
+    try:
+        _call(hooks, "on_train_end", state)
+    except KeyboardInterrupt:
+        if not state.keeps_finished_epochs:
+            raise
+        state.interrupted = True
+        with interrupts_held():
+            _call(hooks, "on_train_end", state)
 
 
 # A diverging run overflows in many places; DivergenceError reports it once,
@@ -272,6 +479,11 @@ def run_epochs(
     hooks=(),
 ):
     """Train ``state.network`` for up to ``n_epochs`` epochs of minibatches.
+
+    A Ctrl-C (KeyboardInterrupt) during the call's first epoch propagates:
+    the caller undoes the call. Once an epoch has finished, a Ctrl-C
+    anywhere ends training and keeps the epochs finished so far, with
+    ``state.interrupted`` set: an epoch it cuts short is rolled back.
 
     Parameters
     ----------
@@ -298,25 +510,35 @@ def run_epochs(
     keys = network.sample_keys(X) if network.needs_sample_keys else None
     state.stop = False
     state.interrupted = False
+    state.keeps_finished_epochs = False
     state.epochs_this_call = 0
     _call(hooks, "on_train_begin", state)
-    for _ in range(n_epochs):
-        epoch_start = _EpochStart(state, hooks)
+    epoch_start = Snapshot()
+    for epoch in range(n_epochs):
+        if epoch:
+            try:
+                epoch_start.capture(state, hooks=hooks, rngs=(rng,))
+            except KeyboardInterrupt:
+                # Capturing only reads the model, which is whole.
+                state.interrupted = True
+                break
         try:
             _run_epoch(
                 state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
             )
         except KeyboardInterrupt:
+            if not epoch:
+                raise
             # As scikit-learn's MLP does, an interrupt ends training but keeps
             # a usable model: here, exactly the one of the last whole epoch.
-            epoch_start.restore()
+            with interrupts_held():
+                epoch_start.restore()
             state.interrupted = True
             break
-        optimizer = state.optimizer
-        optimizer.iteration_ends(state.n_samples_seen)
+        state.keeps_finished_epochs = True
         if state.stop:
             break
-    _call(hooks, "on_train_end", state)
+    _end_training(state, hooks)
     return state
 
 
@@ -373,10 +595,14 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
 
 
 class History(Hook):
-    """Append each epoch's record to ``state.history``."""
+    """Append each epoch's record to ``state.history``, and its losses to the curves."""
 
     def on_epoch_end(self, state):
-        state.history.append(dict(state.record))
+        record = dict(state.record)
+        state.history.append(record)
+        state.loss_curve.append(record["loss"])
+        if "val_loss" in record:
+            state.validation_loss_curve.append(record["val_loss"])
 
 
 class Validation(Hook):
@@ -425,11 +651,17 @@ class ConvergenceMonitor(Hook):
         self.best_params = None
 
     def checkpoint(self):
-        return copy.deepcopy(self.__dict__)
+        # best_params is replaced, never written into, so keeping the
+        # reference is enough; validation_scores only grows.
+        scores = self.validation_scores
+        return dict(vars(self)), None if scores is None else len(scores)
 
     def rollback(self, saved):
-        self.__dict__.clear()
-        self.__dict__.update(saved)
+        attributes, n_scores = saved
+        vars(self).clear()
+        vars(self).update(attributes)
+        if n_scores is not None:
+            del self.validation_scores[n_scores:]
 
     def on_epoch_end(self, state):
         if self.early_stopping:
@@ -462,15 +694,16 @@ class ConvergenceMonitor(Hook):
 
 
 class VerbosePrinter(Hook):
-    """Print one line per epoch: epoch, loss, validation figures and seconds."""
+    """Print one line per epoch, scikit-learn's first, then sknetviz's figures.
 
-    def __init__(self, n_epochs=None):
-        self.n_epochs = n_epochs
+    ``Iteration 3, loss = 0.42371123`` as MLPClassifier prints it (the
+    iteration counts every epoch of the model, across calls), followed by the
+    validation loss and score with early stopping, and the epoch's seconds.
+    """
 
     def on_epoch_end(self, state):
         record = state.record
-        epoch = f"{record['epoch']}" + (f"/{self.n_epochs}" if self.n_epochs else "")
-        parts = [f"Epoch {epoch}", f"loss = {record['loss']:.8f}"]
+        parts = [f"Iteration {record['epoch']}, loss = {record['loss']:.8f}"]
         if "val_loss" in record:
             parts.append(f"val_loss = {record['val_loss']:.8f}")
             parts.append(f"val_score = {record['val_score']:.4f}")

@@ -234,5 +234,5 @@ def test_auto_dropout_is_for_the_stochastic_solvers(digits):
             layer.rate for layer in clf.network_.layers if hasattr(layer, "rate")
         ]
     assert rates == {"adam": [0.25], "sgd": [0.25], "lbfgs": []}
-    with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
+    with pytest.raises(ValueError, match=r"dropout=0.25 needs a stochastic solver"):
         SimpleCNNClassifier(solver="lbfgs", dropout=0.25, max_iter=3).fit(X, y)

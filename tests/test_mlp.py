@@ -410,13 +410,29 @@ def test_verbose_prints_one_line_per_epoch(capsys, iris):
     lines = [
         line
         for line in capsys.readouterr().out.splitlines()
-        if line.startswith("Epoch")
+        if line.startswith("Iteration")
     ]
     assert len(lines) == 3
+    # scikit-learn's line first, then sknetviz's figures.
     assert re.fullmatch(
-        r"Epoch 1/3, loss = [\d.]+, val_loss = [\d.]+, val_score = [\d.]+, [\d.]+s",
+        r"Iteration 1, loss = [\d.]+, val_loss = [\d.]+, val_score = [\d.]+, [\d.]+s",
         lines[0],
     )
+
+
+def test_verbose_counts_iterations_across_partial_fit(capsys, iris):
+    X, y = iris
+    clf = MLPVisualClassifier((5,), max_iter=2, verbose=True, random_state=0)
+    clf.fit(X, y)
+    clf.partial_fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    # The third epoch of the model is iteration 3, as in MLPClassifier (not
+    # "Epoch 3/2": max_iter bounds fit, not the model's life).
+    assert [line.split(",")[0] for line in lines if line.startswith("Iter")] == [
+        "Iteration 1",
+        "Iteration 2",
+        "Iteration 3",
+    ]
 
 
 # ------------------------------------------------------------------ bad input
@@ -566,7 +582,7 @@ def test_coefs_stay_the_live_weights_across_calls(moons):
 def test_dropout_with_lbfgs_is_rejected(moons):
     X, y = moons
     clf = MLPVisualClassifier((8,), solver="lbfgs", dropout=0.2)
-    with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
+    with pytest.raises(ValueError, match=r"dropout=0.2 needs a stochastic solver"):
         clf.fit(X, y)
     assert not hasattr(clf, "coefs_")
 

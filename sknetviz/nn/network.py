@@ -82,11 +82,14 @@ class Sequential:
                 layer, "makes_new_array", False
             )
 
+    def noise_layers(self):
+        """The layers that draw random numbers in training (Dropout, RandomShift)."""
+        return [layer for layer in self.layers if hasattr(layer, "rng")]
+
     def reseed(self, rng):
-        """Point every layer that draws random numbers (Dropout) at ``rng``."""
-        for layer in self.layers:
-            if hasattr(layer, "rng"):
-                layer.rng = rng
+        """Point every layer that draws random numbers at ``rng``."""
+        for layer in self.noise_layers():
+            layer.rng = rng
 
     @property
     def params(self):

@@ -5,7 +5,9 @@ lists parallel to ``params`` and updates the parameter arrays in place,
 without temporaries the size of the network on the hot path. Learning-rate
 schedules ('constant', 'invscaling', 'adaptive') follow scikit-learn's
 ``MLPClassifier``: ``iteration_ends`` and ``trigger_stopping`` are called by
-the training loop at the end of each epoch.
+the training loop at the end of each epoch. ``state_arrays()`` lists the
+running state that steps update in place, which a rollback copies; every
+other attribute is a scalar.
 """
 
 import numpy as np
@@ -78,6 +80,10 @@ class SGD:
                 param += step
             else:
                 param += velocity
+
+    def state_arrays(self):
+        """The running state that steps update in place: the velocities."""
+        return list(self.velocities)
 
     def iteration_ends(self, time_step):
         """Update the 'invscaling' rate after an epoch; ``time_step`` counts samples."""
@@ -170,6 +176,10 @@ class Adam:
             np.divide(m, buffer, out=buffer)
             buffer *= step_size
             param -= buffer
+
+    def state_arrays(self):
+        """The running state that steps update in place: both moment estimates."""
+        return [*self.ms, *self.vs]
 
     def iteration_ends(self, time_step):
         """Adam keeps its rate: nothing to do at the end of an epoch."""
