@@ -36,6 +36,23 @@ def _reset_peak_rss():
     return True
 
 
+def trim_heap():
+    """Hand the C heap's free memory back to the kernel (glibc ``malloc_trim``).
+
+    Memory that an earlier step freed but the allocator kept would be reused
+    by the next step without raising the RSS, hiding that step's allocations
+    from :func:`extra_peak_rss`. Returns False where there is no glibc.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
 def extra_peak_rss(work):
     """Run ``work()`` and return how far it raised the peak RSS.
 
@@ -141,6 +158,17 @@ def load_average():
 
 def verdict(ratio, target):
     return "PASS" if ratio <= target else "FAIL"
+
+
+def median_and_range(values, scale=1.0, digits=1):
+    """'median (min-max)' of ``values`` times ``scale``, for reports."""
+    import statistics
+
+    scaled = [value * scale for value in values]
+    return (
+        f"{statistics.median(scaled):.{digits}f} "
+        f"({min(scaled):.{digits}f}-{max(scaled):.{digits}f})"
+    )
 
 
 def time_interleaved(libraries, train, X, y, epochs, repeats):
