@@ -1,21 +1,21 @@
 """DecisionBoundaryDisplay: scikit-learn's display, plus samples, more features and
 bounded memory."""
 
-import numbers
 import warnings
 
 import numpy as np
-from sklearn.base import is_classifier, is_clusterer, is_outlier_detector, is_regressor
-from sklearn.utils.multiclass import type_of_target
+from sklearn.base import is_classifier, is_regressor
 
 from ._grid import (
-    CHUNK_POINTS,
     as_array,
     check_features,
     check_grid_arguments,
+    check_limits,
+    chunk_rows,
     evaluate_grid,
     filler_row,
     meshgrid,
+    n_classes_shown,
 )
 
 PETROFF_10 = [
@@ -379,7 +379,7 @@ class DecisionBoundaryDisplay:
         title=None,
         xlim=None,
         ylim=None,
-        chunk_size=CHUNK_POINTS,
+        chunk_size=None,
         **kwargs,
     ):
         """Plot the decision boundary of a fitted estimator.
@@ -409,7 +409,8 @@ class DecisionBoundaryDisplay:
         ax : matplotlib Axes, default=None
         y : array-like of shape (n_samples,), default=None
             Draw the samples of X coloured by class, with a legend, and mark the
-            ones the estimator misclassifies.
+            ones the estimator misclassifies. For a classifier, every label
+            must be one of its ``classes_``.
         X_highlight : array-like of shape (n_highlight, n_features), default=None
             Samples to ring, a test set for example.
         features : tuple of two int, default=None
@@ -419,10 +420,13 @@ class DecisionBoundaryDisplay:
             Values of the other features on the plane.
         title : str, default=None
         xlim, ylim : tuple of float, default=None
-            The range of the grid and of the axes (instead of X's range + eps).
-        chunk_size : int, default=8192
-            Grid points evaluated at a time; memory grows with it, not with
-            ``grid_resolution``.
+            The range of the grid and of the axes (instead of X's range + eps):
+            two finite numbers, low < high.
+        chunk_size : int, default=None
+            Most grid points evaluated at a time; memory grows with it, not
+            with ``grid_resolution``. None lets a sknetviz estimator choose
+            (what its network evaluates in one pass) and uses 8192 for any
+            other; a sknetviz estimator also lowers a larger value to its own.
         **kwargs : dict
             Passed to the plot method.
 
@@ -434,10 +438,7 @@ class DecisionBoundaryDisplay:
 
         check_is_fitted(estimator)
         check_grid_arguments(grid_resolution, eps)
-        if not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
-            raise ValueError(
-                f"chunk_size must be a positive integer, got {chunk_size!r}."
-            )
+        chunk_size = chunk_rows(estimator, chunk_size)
         if plot_method not in PLOT_METHODS:
             raise ValueError(
                 f"plot_method must be one of {', '.join(PLOT_METHODS)}. "
@@ -445,6 +446,8 @@ class DecisionBoundaryDisplay:
             )
         columns = check_features(X, features)
         X_array = as_array(X)
+        xlim, ylim = check_limits("xlim", xlim), check_limits("ylim", ylim)
+        labels = None if y is None else _check_labels(estimator, y, len(X_array))
         xx0, xx1 = meshgrid(
             X_array[:, columns[0]].astype(float),
             X_array[:, columns[1]].astype(float),
@@ -464,7 +467,7 @@ class DecisionBoundaryDisplay:
                 f"should be one of {classes}"
             )
         fill = (
-            filler_row(X_array.astype(float), filler)
+            filler_row(X_array.astype(float), filler, columns)
             if features is not None
             else (np.zeros(2))
         )
@@ -477,9 +480,9 @@ class DecisionBoundaryDisplay:
             filler_values=fill,
             response_method=response_method,
             class_of_interest=class_of_interest,
-            chunk_points=chunk_size,
+            chunk_size=chunk_size,
         )
-        n_classes = _n_classes(estimator, response, class_of_interest)
+        n_classes = n_classes_shown(estimator, response, class_of_interest)
         if response.ndim == 1:
             response = response.reshape(*xx0.shape)
         else:
@@ -499,10 +502,9 @@ class DecisionBoundaryDisplay:
             ylabel = (
                 str(names[columns[1]]) if names is not None else _axis_name(features, 1)
             )
-        samples = labels = predictions = highlight = None
-        if y is not None:
+        samples = predictions = highlight = None
+        if labels is not None:
             samples = X_array[:, columns].astype(float)
-            labels = np.asarray(y)
             if is_classifier(estimator):
                 predictions = np.asarray(estimator.predict(X))
         if X_highlight is not None:
@@ -533,26 +535,21 @@ def _axis_name(features, axis):
     return "" if features is None else f"feature {features[axis]}"
 
 
-def _n_classes(estimator, response, class_of_interest):
-    """Number of classes to show, decided as scikit-learn decides it."""
-    if (
-        class_of_interest is not None
-        or is_regressor(estimator)
-        or is_outlier_detector(estimator)
-    ):
-        return 2
-    if is_classifier(estimator) and hasattr(estimator, "classes_"):
-        return len(estimator.classes_)
-    if is_clusterer(estimator) and hasattr(estimator, "labels_"):
-        return len(np.unique(estimator.labels_))
-    target_type = type_of_target(response)
-    if target_type in ("binary", "continuous"):
-        return 2
-    if target_type == "multiclass":
-        return len(np.unique(response))
-    raise ValueError(
-        "Number of classes or labels cannot be inferred from "
-        f"{estimator.__class__.__name__}. Please make sure your estimator "
-        "follows scikit-learn's estimator API as described here: "
-        "https://scikit-learn.org/stable/developers/develop.html#rolling-your-own-estimator"
-    )
+def _check_labels(estimator, y, n_samples):
+    """``y`` as an array: one label per sample, each a class of a classifier."""
+    labels = np.asarray(y)
+    if labels.shape != (n_samples,):
+        raise ValueError(
+            f"y must hold one label per sample of X, shape ({n_samples},), got "
+            f"shape {labels.shape}."
+        )
+    classes = getattr(estimator, "classes_", None)
+    if is_classifier(estimator) and classes is not None:
+        unseen = np.setdiff1d(labels, classes)
+        if unseen.size:
+            raise ValueError(
+                f"y holds labels that {type(estimator).__name__} was not fitted "
+                f"on: {unseen.tolist()}. Every label must be one of its classes_ "
+                f"{np.asarray(classes).tolist()}."
+            )
+    return labels

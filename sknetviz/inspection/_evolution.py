@@ -11,13 +11,14 @@ from sklearn.metrics import accuracy_score, log_loss
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._boundary import PLOT_METHODS, DecisionBoundaryDisplay, _n_classes
+from ._boundary import PLOT_METHODS, DecisionBoundaryDisplay
 from ._grid import (
     as_array,
     check_features,
     check_grid_arguments,
     evaluate_grid,
     meshgrid,
+    n_classes_shown,
 )
 
 INCREMENTAL = (
@@ -72,7 +73,7 @@ def grid_response(estimator, X, xx0, xx1, *, response_method, class_of_interest)
         response_method=response_method,
         class_of_interest=class_of_interest,
     )
-    n_classes = _n_classes(estimator, response, class_of_interest)
+    n_classes = n_classes_shown(estimator, response, class_of_interest)
     if response.ndim == 1:
         return response.reshape(xx0.shape), n_classes, method
     if class_of_interest is not None:

@@ -10,6 +10,7 @@ from ._grid import (
     _as_rows,
     as_array,
     check_grid_arguments,
+    chunk_slices,
     meshgrid,
     n_features_of,
 )
@@ -51,11 +52,10 @@ def layer_outputs_on_grid(view, xx0, xx1, layers, neurons, like):
     """
     points = np.column_stack([xx0.ravel(), xx1.ravel()])
     flat = [np.empty((len(units), len(points))) for units in neurons]
-    for start in range(0, len(points), CHUNK_POINTS):
-        stop = start + CHUNK_POINTS
-        outputs = view.layer_outputs(_as_rows(points[start:stop], like))
+    for rows in chunk_slices(len(points), CHUNK_POINTS):
+        outputs = view.layer_outputs(_as_rows(points[rows], like))
         for values, layer, units in zip(flat, layers, neurons):
-            values[:, start:stop] = outputs[layer + 1][:, units].T
+            values[:, rows] = outputs[layer + 1][:, units].T
     return [values.reshape(-1, *xx0.shape) for values in flat]
 
 

@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import sklearn  # noqa: E402
 from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
+from sklearn.base import BaseEstimator, RegressorMixin  # noqa: E402
 from sklearn.datasets import load_iris, make_moons  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.inspection import DecisionBoundaryDisplay as SklearnDisplay  # noqa: E402
@@ -260,3 +261,201 @@ def test_chunk_size_must_be_a_positive_integer(chunk_size, moons):
     estimator = _fitted("sknetviz", X, y)
     with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
         DecisionBoundaryDisplay.from_estimator(estimator, X, chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (
+            lambda y: np.where(y == 0, 7, y),
+            r"y holds labels that MLPVisualClassifier was not fitted on: \[7\]\. "
+            r"Every label must be one of its classes_ \[0, 1, 2\]",
+        ),
+        (
+            lambda y: y[:-5],
+            r"y must hold one label per sample of X, shape \(150,\), got "
+            r"shape \(145,\)",
+        ),
+        (
+            lambda y: y.reshape(-1, 1),
+            r"y must hold one label per sample of X, shape \(150,\), got "
+            r"shape \(150, 1\)",
+        ),
+    ],
+    ids=["unseen label", "too short", "2-d"],
+)
+def test_y_that_does_not_fit_the_estimator_or_X_is_refused(y, message, iris2):
+    X, labels = iris2
+    estimator = _fitted("sknetviz", X, labels)
+    with pytest.raises(ValueError, match=message):
+        DecisionBoundaryDisplay.from_estimator(estimator, X, y=y(labels))
+
+
+def test_y_of_a_binary_problem_with_an_unseen_label_is_refused(moons):
+    X, y = moons
+    estimator = _fitted("logistic", X, y)
+    with pytest.raises(ValueError, match=r"not fitted on: \[2\].*classes_ \[0, 1\]"):
+        DecisionBoundaryDisplay.from_estimator(estimator, X, y=np.where(y, 2, 0))
+
+
+@pytest.mark.parametrize("name", ["xlim", "ylim"])
+@pytest.mark.parametrize(
+    "limits, message",
+    [
+        ((-np.inf, 1), r"must be two finite numbers \(low, high\), got \(-inf, 1\)"),
+        ((0, np.nan), r"must be two finite numbers \(low, high\), got \(0, nan\)"),
+        ((3, -2), r"must have low < high, got \(3, -2\).*invert_"),
+        ((1, 1), r"must have low < high, got \(1, 1\)"),
+        ((1, 2, 3), r"must be a pair of numbers \(low, high\), got \(1, 2, 3\)"),
+        ("ab", r"must be a pair of numbers \(low, high\), got 'ab'"),
+    ],
+)
+def test_limits_must_be_a_finite_increasing_pair(name, limits, message, moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    with pytest.raises(ValueError, match=f"^{name} {message}"):
+        DecisionBoundaryDisplay.from_estimator(estimator, X, **{name: limits})
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_filler_must_be_finite_off_the_plane(value):
+    X, y = load_iris(return_X_y=True)
+    estimator = _fitted("sknetviz", X, y)
+    with pytest.raises(
+        ValueError,
+        match=(
+            rf"^filler must be finite for every feature off the plotted plane, "
+            rf"got \[{value}\] for features \[1\]"
+        ),
+    ):
+        DecisionBoundaryDisplay.from_estimator(
+            estimator, X, features=(2, 3), filler=[5.0, value, 0.0, 0.0]
+        )
+    # The plotted features' filler values are never used, so they may be anything.
+    display = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, features=(2, 3), filler=[5.0, 3.0, value, value]
+    )
+    assert np.isfinite(display.response).all()
+
+
+def test_filler_from_data_with_missing_values_says_so():
+    X, y = load_iris(return_X_y=True)
+    estimator = _fitted("sknetviz", X, y)
+    X_missing = X.copy()
+    X_missing[3, 0] = np.nan
+    with pytest.raises(
+        ValueError,
+        match=r"^filler='median' \(the median of X's columns\) must be finite .* "
+        r"got \[nan\] for features \[0\]",
+    ):
+        DecisionBoundaryDisplay.from_estimator(estimator, X_missing, features=(2, 3))
+
+
+class _PointCountingNetwork:
+    """Records the rows of every prediction call and of every network pass."""
+
+    def __init__(self, monkeypatch, estimator):
+        self.calls, self.passes = [], []
+        network = estimator[-1] if hasattr(estimator, "steps") else estimator
+        predict_proba, forward = network.predict_proba, network.network_.forward
+
+        def counting_predict_proba(X):
+            self.calls.append(X.shape[0])
+            return predict_proba(X)
+
+        def counting_forward(X, *args, **kwargs):
+            self.passes.append(X.shape[0])
+            return forward(X, *args, **kwargs)
+
+        monkeypatch.setattr(network, "predict_proba", counting_predict_proba)
+        monkeypatch.setattr(network.network_, "forward", counting_forward)
+
+
+@pytest.mark.parametrize("hidden", [(12,), (3000,)])
+@pytest.mark.parametrize("pipeline", [False, True])
+def test_grid_chunks_are_the_network_s_own_so_it_never_cuts_them_again(
+    hidden, pipeline, moons, monkeypatch
+):
+    X, y = moons
+    network = MLPVisualClassifier(hidden, max_iter=5, random_state=0)
+    estimator = make_pipeline(StandardScaler(), network) if pipeline else network
+    estimator.fit(X, y)
+    rows = network.network_.rows_per_chunk(np.dtype(np.float64).itemsize)
+    counter = _PointCountingNetwork(monkeypatch, estimator)
+    display = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, grid_resolution=120, response_method="predict_proba"
+    )
+    assert sum(counter.calls) == display.response.size == 120**2
+    # One network pass per grid chunk, each as large as the network takes.
+    assert counter.passes == counter.calls
+    assert counter.calls[:-1] == [rows] * (len(counter.calls) - 1)
+    # A chunk_size above the network's own is lowered to it; below, kept.
+    for chunk_size, expected in [(10**6, rows), (1000, min(rows, 1000))]:
+        counter.calls.clear(), counter.passes.clear()
+        DecisionBoundaryDisplay.from_estimator(
+            estimator, X, grid_resolution=120, chunk_size=chunk_size
+        )
+        assert counter.passes == counter.calls
+        assert max(counter.calls) == expected
+
+
+def test_foreign_estimators_take_the_fixed_chunk_or_chunk_size(moons, monkeypatch):
+    X, y = moons
+    estimator = _fitted("sklearn", X, y)
+    calls = []
+    predict_proba = estimator.predict_proba
+
+    def counting_predict_proba(X):
+        calls.append(X.shape[0])
+        return predict_proba(X)
+
+    monkeypatch.setattr(estimator, "predict_proba", counting_predict_proba)
+    # None, the default, leaves the choice to the estimator: 8192 for this one.
+    DecisionBoundaryDisplay.from_estimator(
+        estimator, X, grid_resolution=100, chunk_size=None
+    )
+    assert calls == [8192, 100**2 - 8192]
+    calls.clear()
+    DecisionBoundaryDisplay.from_estimator(
+        estimator, X, grid_resolution=100, chunk_size=3000
+    )
+    assert calls == [3000, 3000, 3000, 1000]
+
+
+class _ZeroDimensionalRegressor(RegressorMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.fitted_ = True
+        return self
+
+    def predict(self, X):
+        return np.array(0.5)
+
+
+def test_a_response_that_is_not_one_value_per_point_is_named(moons):
+    X, y = moons
+    estimator = _ZeroDimensionalRegressor().fit(X, y)
+    with pytest.raises(
+        ValueError,
+        match=r"^_ZeroDimensionalRegressor\.predict returned an array of shape \(\) "
+        r"for 8192 grid points; it should return one value or one row per point, "
+        r"of shape \(8192,\) or \(8192, n_outputs\)",
+    ):
+        DecisionBoundaryDisplay.from_estimator(estimator, X)
+
+
+def test_a_list_of_response_methods_is_tried_in_order_as_in_sklearn(moons):
+    X, y = moons
+    regressor = _ZeroDimensionalRegressor().fit(X, y)
+    with pytest.raises(
+        AttributeError,
+        match="_ZeroDimensionalRegressor has none of the following attributes: "
+        "predict_proba, decision_function.",
+    ):
+        DecisionBoundaryDisplay.from_estimator(
+            regressor, X, response_method=["predict_proba", "decision_function"]
+        )
+    estimator = _fitted("sknetviz", X, y)
+    display = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, response_method=["decision_function", "predict_proba"]
+    )
+    assert display.response_method_ == "predict_proba"
