@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -18,8 +17,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 @pytest.mark.parametrize("network", [MLPVisualClassifier, MLPClassifier])
 @pytest.mark.parametrize("wrap", ["none", "pipeline", "nested"])
-def test_layer_outputs_end_in_predict_proba(network, wrap):
-    X, y = load_iris(return_X_y=True)
+def test_layer_outputs_end_in_predict_proba(network, wrap, iris):
+    X, y = iris
     estimator = network((6, 5), max_iter=30, random_state=0)
     if wrap == "pipeline":
         estimator = make_pipeline(StandardScaler(), estimator)
@@ -36,8 +35,8 @@ def test_layer_outputs_end_in_predict_proba(network, wrap):
         view.layer_outputs(X[:, :3], transformed=True)
 
 
-def test_unsupported_and_unfitted_estimators_are_told_apart():
-    X, y = load_iris(return_X_y=True)
+def test_unsupported_and_unfitted_estimators_are_told_apart(iris):
+    X, y = iris
     with pytest.raises(
         TypeError, match="needs an MLPVisualClassifier, an MLPClassifier"
     ):
@@ -50,8 +49,8 @@ def test_unsupported_and_unfitted_estimators_are_told_apart():
         network_view(MLPVisualClassifier(), "SomeDisplay")
 
 
-def test_history_from_sklearn_curves():
-    X, y = load_iris(return_X_y=True)
+def test_history_from_sklearn_curves(iris):
+    X, y = iris
     clf = MLPClassifier((5,), early_stopping=True, max_iter=15, random_state=0).fit(
         X, y
     )

@@ -1,26 +1,23 @@
 """DecisionBoundaryDisplay: agreement with scikit-learn's, and what it adds."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import sklearn
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.datasets import make_moons
+from sklearn.exceptions import NotFittedError
+from sklearn.inspection import DecisionBoundaryDisplay as SklearnDisplay
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.fixes import parse_version
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import sklearn  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from sklearn.base import BaseEstimator, RegressorMixin  # noqa: E402
-from sklearn.datasets import load_iris, make_moons  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.inspection import DecisionBoundaryDisplay as SklearnDisplay  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.utils.fixes import parse_version  # noqa: E402
-
-from sknetviz import MLPVisualClassifier  # noqa: E402
-from sknetviz.inspection import DecisionBoundaryDisplay  # noqa: E402
+from sknetviz import MLPVisualClassifier
+from sknetviz.inspection import DecisionBoundaryDisplay
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -30,20 +27,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 SKLEARN_MULTICLASS_SURFACES = parse_version(sklearn.__version__) >= parse_version("1.7")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def moons():
     return make_moons(n_samples=120, noise=0.25, random_state=0)
 
 
 @pytest.fixture(scope="module")
-def iris2():
-    X, y = load_iris(return_X_y=True)
+def iris2(iris):
+    X, y = iris
     return X[:, :2], y
 
 
@@ -190,8 +181,8 @@ def test_samples_legend_misclassified_and_highlight(moons):
     assert_allclose(display.sample_scatters_[1].get_facecolor()[0], cmap(1.0))
 
 
-def test_features_and_filler_plot_a_plane_of_wider_data():
-    X, y = load_iris(return_X_y=True)
+def test_features_and_filler_plot_a_plane_of_wider_data(iris):
+    X, y = iris
     estimator = make_pipeline(
         StandardScaler(), MLPVisualClassifier((10,), max_iter=200, random_state=0)
     ).fit(X, y)
@@ -318,8 +309,8 @@ def test_limits_must_be_a_finite_increasing_pair(name, limits, message, moons):
 
 
 @pytest.mark.parametrize("value", [np.nan, np.inf])
-def test_filler_must_be_finite_off_the_plane(value):
-    X, y = load_iris(return_X_y=True)
+def test_filler_must_be_finite_off_the_plane(value, iris):
+    X, y = iris
     estimator = _fitted("sknetviz", X, y)
     with pytest.raises(
         ValueError,
@@ -338,8 +329,8 @@ def test_filler_must_be_finite_off_the_plane(value):
     assert np.isfinite(display.response).all()
 
 
-def test_filler_from_data_with_missing_values_says_so():
-    X, y = load_iris(return_X_y=True)
+def test_filler_from_data_with_missing_values_says_so(iris):
+    X, y = iris
     estimator = _fitted("sknetviz", X, y)
     X_missing = X.copy()
     X_missing[3, 0] = np.nan

@@ -1,20 +1,14 @@
 """FilterDisplay and FeatureMapDisplay, and the other displays on a CNN."""
 
-import matplotlib
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
-
-from sknetviz import MLPVisualClassifier, SimpleCNNClassifier  # noqa: E402
-from sknetviz.inspection import (  # noqa: E402
+from sknetviz import MLPVisualClassifier, SimpleCNNClassifier
+from sknetviz.inspection import (
     FeatureMapDisplay,
     FilterDisplay,
     GradientFlowDisplay,
@@ -25,21 +19,15 @@ from sknetviz.inspection import (  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:400] / 16, y[:400]
-
-
-@pytest.fixture(scope="module")
-def cnn(digits):
+def digits_400(digits):
     X, y = digits
+    return X[:400], y[:400]
+
+
+@pytest.fixture(scope="module")
+def cnn(digits_400):
+    X, y = digits_400
     return SimpleCNNClassifier(filters=(4, 6), max_iter=10, random_state=0).fit(X, y)
 
 
@@ -52,8 +40,8 @@ def test_filter_display_draws_every_kernel(cnn, tmp_path):
     display.figure_.savefig(tmp_path / "filters.png")
 
 
-def test_feature_maps_follow_the_network(cnn, digits, tmp_path):
-    X, _ = digits
+def test_feature_maps_follow_the_network(cnn, digits_400, tmp_path):
+    X, _ = digits_400
     display = FeatureMapDisplay.from_estimator(cnn, X[7], max_maps=3)
     names = [name for name, _ in display.stages]
     assert names == ["conv 1", "pool 1", "conv 2", "pool 2"]
@@ -70,8 +58,8 @@ def test_feature_maps_follow_the_network(cnn, digits, tmp_path):
     display.figure_.savefig(tmp_path / "feature_maps.png")
 
 
-def test_pipelines_and_bad_arguments(digits):
-    X, y = digits
+def test_pipelines_and_bad_arguments(digits_400):
+    X, y = digits_400
     pipe = make_pipeline(
         StandardScaler(), SimpleCNNClassifier(filters=(4,), max_iter=5, random_state=0)
     ).fit(X, y)

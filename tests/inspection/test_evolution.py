@@ -1,32 +1,28 @@
 """BoundaryEvolutionDisplay: one real training run, epoch by epoch."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib import animation  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from PIL import Image  # noqa: E402
-from sklearn.base import clone  # noqa: E402
-from sklearn.datasets import load_iris, make_circles, make_moons  # noqa: E402
-from sklearn.ensemble import RandomForestClassifier  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.linear_model import (  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib import animation
+from numpy.testing import assert_allclose, assert_array_equal
+from PIL import Image
+from sklearn.base import clone
+from sklearn.datasets import load_iris, make_circles, make_moons
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import (
     LogisticRegression,
     SGDClassifier,
     SGDRegressor,
 )
-from sklearn.metrics import accuracy_score, log_loss  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.utils.validation import check_is_fitted  # noqa: E402
+from sklearn.metrics import accuracy_score, log_loss
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
-from sknetviz import MLPVisualClassifier  # noqa: E402
-from sknetviz.inspection import (  # noqa: E402
+from sknetviz import MLPVisualClassifier
+from sknetviz.inspection import (
     BoundaryEvolutionDisplay,
     DecisionBoundaryDisplay,
 )
@@ -35,12 +31,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 EPOCHS = (1, 3, 8)
 RESOLUTION = 30
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -1,52 +1,33 @@
 """GradientFlowDisplay: recorded gradient norms, and vanishing gradients seen."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from sklearn.datasets import load_digits, load_iris  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from sknetviz import MLPVisualClassifier  # noqa: E402
-from sknetviz.inspection import GradientFlowDisplay, GradientFlowPanels  # noqa: E402
+from sknetviz import MLPVisualClassifier
+from sknetviz.inspection import GradientFlowDisplay, GradientFlowPanels
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 DEEP = dict(hidden_layer_sizes=(16,) * 6, max_iter=5, random_state=0)
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
 @pytest.fixture(scope="module")
 def deep_nets(digits):
-    """Six hidden layers of 16 on digits: logistic (Xavier) and ReLU (He)."""
+    """Six hidden layers of 16 on standardised digits: logistic (Xavier) and
+    ReLU (He)."""
     X, y = digits
+    X = StandardScaler().fit_transform(X)
     logistic = MLPVisualClassifier(activation="logistic", **DEEP).fit(X, y)
     relu = MLPVisualClassifier(activation="relu", init="he_uniform", **DEEP).fit(X, y)
     return logistic, relu
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
 
 
 def _recorded(estimator):

@@ -1,43 +1,28 @@
 """NetworkDiagramDisplay: the drawn units, weights and biases are the model's."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.patches import Circle
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Circle  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from sklearn.datasets import load_digits, load_iris, make_moons  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from sknetviz import MLPVisualClassifier  # noqa: E402
-from sknetviz.inspection import NetworkDiagramDisplay  # noqa: E402
-from sknetviz.inspection._network import MAX_LINEWIDTH  # noqa: E402
+from sknetviz import MLPVisualClassifier
+from sknetviz.inspection import NetworkDiagramDisplay
+from sknetviz.inspection._network import MAX_LINEWIDTH
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
-def moons():
-    return make_moons(n_samples=150, noise=0.2, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def digits_net():
-    X, y = load_digits(return_X_y=True)
-    return MLPVisualClassifier((40,), max_iter=20, random_state=0).fit(X / 16, y)
+def digits_net(digits):
+    X, y = digits
+    return MLPVisualClassifier((40,), max_iter=20, random_state=0).fit(X, y)
 
 
 def _network(kind, hidden=(8, 6)):
@@ -122,8 +107,8 @@ def test_wide_layers_show_their_strongest_units(digits_net):
 
 
 @pytest.mark.parametrize("max_units", [2, 3, 4, 5])
-def test_more_text_exactly_when_a_layer_is_wider(max_units):
-    X, y = load_iris(return_X_y=True)
+def test_more_text_exactly_when_a_layer_is_wider(max_units, iris):
+    X, y = iris
     net = MLPVisualClassifier((5,), max_iter=50, random_state=0).fit(X, y)
     display = NetworkDiagramDisplay.from_estimator(net, max_units=max_units)
     wider = [size - max_units for size in (4, 5, 3) if size > max_units]
@@ -160,8 +145,8 @@ def test_lines_and_fills_encode_weights_and_biases(moons):
         assert_allclose(circle.get_facecolor(), cmap((bias + vmax) / (2 * vmax)))
 
 
-def test_names_of_features_and_classes():
-    X, y = load_iris(return_X_y=True, as_frame=True)
+def test_names_of_features_and_classes(iris_frame):
+    X, y = iris_frame
     net = MLPVisualClassifier((5,), max_iter=50, random_state=0).fit(X, y)
     display = NetworkDiagramDisplay.from_estimator(
         net, class_names=["setosa", "versicolor", "virginica"]

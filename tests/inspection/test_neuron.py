@@ -1,24 +1,19 @@
 """NeuronDisplay: one neuron's inputs, weights, sum, bias and output for one sample."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.patches import FancyBboxPatch
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import FancyBboxPatch  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from scipy.special import expit  # noqa: E402
-from sklearn.datasets import load_digits, load_iris, make_moons  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from sknetviz import MLPVisualClassifier  # noqa: E402
-from sknetviz.inspection import NeuronDisplay  # noqa: E402
+from sknetviz import MLPVisualClassifier
+from sknetviz.inspection import NeuronDisplay
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -28,17 +23,6 @@ HIDDEN = {
     "logistic": expit,
     "identity": lambda z: z,
 }
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
 
 
 def _network(kind, hidden=(5, 4), activation="relu"):
@@ -111,8 +95,8 @@ def test_softmax_output_neuron_uses_the_whole_layer(iris):
     assert "class 2" in display.ax_.get_title()
 
 
-def test_binary_output_neuron_is_the_positive_class():
-    X, y = make_moons(n_samples=150, noise=0.2, random_state=0)
+def test_binary_output_neuron_is_the_positive_class(moons):
+    X, y = moons
     net = MLPVisualClassifier((6,), max_iter=100, random_state=0).fit(X, y)
     display = NeuronDisplay.from_estimator(net, X[0], layer=-1)
     assert display.activation == "logistic"
@@ -121,10 +105,10 @@ def test_binary_output_neuron_is_the_positive_class():
     assert display.output_name == "1"
 
 
-def test_wide_input_shows_the_ten_largest_contributions(tmp_path):
-    X, y = load_digits(return_X_y=True)
-    net = MLPVisualClassifier((16,), max_iter=20, random_state=0).fit(X / 16, y)
-    display = NeuronDisplay.from_estimator(net, X[5] / 16, neuron=7)
+def test_wide_input_shows_the_ten_largest_contributions(tmp_path, digits):
+    X, y = digits
+    net = MLPVisualClassifier((16,), max_iter=20, random_state=0).fit(X, y)
+    display = NeuronDisplay.from_estimator(net, X[5], neuron=7)
     top = np.argsort(-np.abs(display.products))[:10]
     assert_array_equal(display.shown_inputs, top)
     rest = np.setdiff1d(np.arange(64), top)
@@ -167,8 +151,8 @@ def test_drawing_has_boxes_and_three_digit_numbers(iris):
     assert display.output_text_.get_text() == f"output\na = {display.output + 0.0:.3g}"
 
 
-def test_dataframe_row_and_its_feature_names():
-    X, y = load_iris(return_X_y=True, as_frame=True)
+def test_dataframe_row_and_its_feature_names(iris_frame):
+    X, y = iris_frame
     net = make_pipeline(
         StandardScaler(), MLPClassifier((3,), max_iter=50, random_state=0)
     ).fit(X, y)

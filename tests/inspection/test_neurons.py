@@ -1,23 +1,18 @@
 """NeuronActivationDisplay: each heatmap is the neuron's output over the plane."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
-from scipy.special import expit  # noqa: E402
-from sklearn.datasets import load_iris, make_moons  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from sknetviz import MLPVisualClassifier  # noqa: E402
-from sknetviz.inspection import NeuronActivationDisplay  # noqa: E402
+from sknetviz import MLPVisualClassifier
+from sknetviz.inspection import NeuronActivationDisplay
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -27,17 +22,6 @@ HIDDEN = {
     "logistic": expit,
     "identity": lambda Z: Z,
 }
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def moons():
-    return make_moons(n_samples=150, noise=0.2, random_state=0)
 
 
 def _network(kind, hidden=(6, 4), activation="relu"):
@@ -157,8 +141,8 @@ def test_samples_and_given_axes_and_png(moons, tmp_path):
         NeuronActivationDisplay.from_estimator(net, X, axes=axes[:, :3])
 
 
-def test_input_must_have_two_features():
-    X, y = load_iris(return_X_y=True)
+def test_input_must_have_two_features(iris):
+    X, y = iris
     net = MLPVisualClassifier((4,), max_iter=20, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="plane of 2 input features; X has 4"):
         NeuronActivationDisplay.from_estimator(net, X)
