@@ -1,9 +1,44 @@
 """Command line: ``sknetviz tour [--out DIR] [--quick]``, or ``python -m sknetviz``."""
 
 import argparse
+import os
 from pathlib import Path
 
 from ._tour import run_tour
+
+
+def _output_directory(value):
+    """The ``--out`` directory, resolved and created, or an argparse error.
+
+    Made while the arguments are parsed (as ``argparse.FileType`` opens its
+    files), so that a path the tour cannot write to is reported at once, as
+    a usage error, rather than as a traceback.
+    """
+    out_dir = Path(value).resolve()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise argparse.ArgumentTypeError(
+            f"{out_dir} is a file, not a directory; give a new or existing "
+            f"directory instead"
+        ) from None
+    except NotADirectoryError:
+        blocker = next(parent for parent in out_dir.parents if parent.exists())
+        raise argparse.ArgumentTypeError(
+            f"cannot create the directory {out_dir}: {blocker} is a file, not a "
+            f"directory; give a path whose parents are all directories"
+        ) from None
+    except OSError as error:
+        raise argparse.ArgumentTypeError(
+            f"cannot create the directory {out_dir}: {error.strerror}; give a "
+            f"directory you can write to"
+        ) from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(
+            f"cannot write into the directory {out_dir}: permission denied; give "
+            f"a directory you can write to"
+        )
+    return out_dir
 
 
 def _parser():
@@ -20,8 +55,9 @@ def _parser():
     tour.add_argument(
         "--out",
         metavar="DIR",
+        type=_output_directory,
         default="sknetviz-tour",
-        help="output directory (default: %(default)s)",
+        help="output directory, created if missing (default: %(default)s)",
     )
     tour.add_argument(
         "--quick",
@@ -34,8 +70,9 @@ def _parser():
         "--output-dir",
         dest="out",
         metavar="DIR",
+        type=_output_directory,
         default="sknetviz-demo",
-        help="output directory (default: %(default)s)",
+        help="output directory, created if missing (default: %(default)s)",
     )
     return parser
 
@@ -68,7 +105,7 @@ def main(argv=None):
 
     matplotlib.use("Agg")
     quick = args.quick if args.command == "tour" else True
-    out_dir = Path(args.out).resolve()
+    out_dir = args.out
     mode = "quick" if quick else "full"
     print(f"The sknetviz tour ({mode}), writing to {out_dir}", flush=True)
     paths = run_tour(out_dir, quick=quick)

@@ -136,6 +136,73 @@ def test_cli_needs_a_command(capsys):
     assert "tour" in capsys.readouterr().err
 
 
+def _out_error(capsys, argv):
+    """The exit code and the last line of stderr of a command that must fail."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    return exit_info.value.code, capsys.readouterr().err.splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", ["tour", "demo"])
+def test_out_naming_an_existing_file_is_a_usage_error(
+    tmp_path, capsys, monkeypatch, command
+):
+    monkeypatch.setattr("sknetviz._tour.TOUR_STEPS", TOUR_STEPS[1:2])
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    code, error = _out_error(capsys, [command, "--out", str(existing)])
+    assert code == 2
+    # demo's option has two names, "--out/--output-dir".
+    assert error.startswith(f"sknetviz {command}: error: argument --out")
+    assert f"{existing.resolve()} is a file, not a directory" in error
+    assert "give a new or existing directory" in error
+    assert existing.read_text() == "keep me"
+
+
+def test_out_under_an_existing_file_names_that_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sknetviz._tour.TOUR_STEPS", TOUR_STEPS[1:2])
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    out = existing / "figures" / "tour"
+    code, error = _out_error(capsys, ["tour", "--quick", "--out", str(out)])
+    assert code == 2
+    assert error.startswith("sknetviz tour: error: argument --out: ")
+    assert f"cannot create the directory {out.resolve()}: " in error
+    assert f"{existing.resolve()} is a file, not a directory" in error
+    assert existing.read_text() == "keep me"
+
+
+def test_out_that_cannot_be_created_says_why(tmp_path, capsys, monkeypatch):
+    # Running as root, a read-only directory would still be writable, so the
+    # refusal is staged: the directory cannot be made, for the reason given.
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("sknetviz._tour.TOUR_STEPS", TOUR_STEPS[1:2])
+    monkeypatch.setattr("pathlib.Path.mkdir", refuse)
+    out = tmp_path / "tour"
+    code, error = _out_error(capsys, ["tour", "--quick", "--out", str(out)])
+    assert code == 2
+    assert error == (
+        f"sknetviz tour: error: argument --out: cannot create the directory "
+        f"{out.resolve()}: Permission denied; give a directory you can write to"
+    )
+
+
+def test_out_that_cannot_be_written_into_says_so(tmp_path, capsys, monkeypatch):
+    # Staged too: a read-only directory is writable for root.
+    monkeypatch.setattr("sknetviz._tour.TOUR_STEPS", TOUR_STEPS[1:2])
+    monkeypatch.setattr("os.access", lambda path, mode: False)
+    code, error = _out_error(capsys, ["tour", "--quick", "--out", str(tmp_path)])
+    assert code == 2
+    assert error == (
+        f"sknetviz tour: error: argument --out: cannot write into the directory "
+        f"{tmp_path.resolve()}: permission denied; give a directory you can "
+        f"write to"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_console_script_is_main():
     (script,) = entry_points(group="console_scripts", name="sknetviz")
     assert script.value == "sknetviz.__main__:main"
