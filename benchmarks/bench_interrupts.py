@@ -155,7 +155,7 @@ class EpochCounter:
         self.epochs = 0
 
     def write(self, text):
-        self.epochs += text.count("Epoch ")
+        self.epochs += text.count("Iteration ")
         return len(text)
 
     def flush(self):

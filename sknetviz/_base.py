@@ -36,6 +36,7 @@ from ._callbacks import CallbackSupportMixin, SklearnCallbacks, start_fit_task
 from ._training import (
     ConvergenceMonitor,
     History,
+    NoiseFreeLoss,
     Objective,
     Snapshot,
     TrainingState,
@@ -531,10 +532,21 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 X, Y, y, sample_weight
             )
             hooks.append(Validation(X_val, Y_val, sw_val))
+        stochastic = self.solver in _STOCHASTIC_SOLVERS
+        # Dropout and augmentation make the epoch loss too jumpy for tol:
+        # without a validation set, stopping watches the loss with them off.
+        noisy = (
+            stochastic
+            and not self.early_stopping
+            and self._state.network.needs_sample_keys
+        )
+        if noisy:
+            hooks.append(NoiseFreeLoss(X_train, Y_train, sw_train))
         hooks.append(History())
         if self.verbose:
             hooks.append(VerbosePrinter())
-        if self.solver in _STOCHASTIC_SOLVERS:
+        if stochastic:
+            self._monitor.monitored = "clean_loss" if noisy else "loss"
             self._monitor.tol = self.tol
             self._monitor.n_iter_no_change = self.n_iter_no_change
             self._monitor.verbose = self.verbose
@@ -552,16 +564,14 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _validation_split(self, X, Y, y, sample_weight):
         n_samples = X.shape[0]
         n_val = math.ceil(self.validation_fraction * n_samples)
-        if n_val < 2 or n_samples - n_val < 1:
-            raise ValueError(
-                f"The validation set is too small: validation_fraction="
-                f"{self.validation_fraction} of {n_samples} samples gives {n_val} "
-                "validation samples; early stopping needs at least 2, and at least one "
-                "to train on. Increase validation_fraction or the size of your dataset."
-            )
+        held_out = (
+            f"early_stopping holds out validation_fraction="
+            f"{self.validation_fraction} of the {n_samples} samples ({n_val})"
+        )
         # As MLPClassifier does: stratified on the binarized targets, so the
-        # same seed splits the same way. Multilabel rows are not stratified:
-        # most label combinations are too rare for it.
+        # same seed splits the same way, and the split's own errors come
+        # first. Multilabel rows are not stratified: most label combinations
+        # are too rare for it.
         multilabel = self._label_binarizer.y_type_.startswith("multilabel")
         stratify = None if multilabel else Y.astype(bool)
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
@@ -574,16 +584,25 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         except ValueError as error:
             labels, counts = np.unique(y, return_counts=True)
-            rare = [str(label) for label, count in zip(labels, counts) if count < 2]
-            which = f" (in y: {', '.join(rare)})" if rare else ""
+            rare = [f"{label!r}" for label, count in zip(labels, counts) if count < 2]
+            which = (
+                f"; in y, {', '.join(rare)} {'has' if len(rare) == 1 else 'have'} "
+                "a single member, and a stratified split needs at least 2 of each"
+                if rare and not multilabel
+                else ""
+            )
             raise ValueError(
                 f"{str(error).rstrip('.')}. Cannot make the stratified "
-                f"early-stopping split of {n_samples} samples with validation_fraction="
-                f"{self.validation_fraction}{which}: every class needs at least 2 "
-                "members and the validation set at least one sample of each. "
-                "Increase validation_fraction or the size of your dataset, or set "
+                f"early-stopping split: {held_out}{which}. Increase "
+                "validation_fraction or the size of your dataset, or set "
                 "early_stopping=False."
             ) from error
+        if n_val < 2 or n_samples - n_val < 1:
+            raise ValueError(
+                f"The validation set is too small: {held_out}; early stopping "
+                "needs at least 2 validation samples, and at least one to train "
+                "on. Increase validation_fraction or the size of your dataset."
+            )
         X_train, X_val, Y_train, Y_val = parts[:4]
         sw_train, sw_val = (
             (parts[4], parts[5]) if sample_weight is not None else (None, None)

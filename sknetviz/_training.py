@@ -94,6 +94,12 @@ class Objective:
         """The unregularised loss of probabilities ``P`` against targets ``Y``."""
         return self._loss(Y, P, sample_weight)
 
+    def penalty(self, weight_sum):
+        """The L2 term of a batch whose sample weights sum to ``weight_sum``."""
+        if not self.alpha:
+            return 0.0
+        return 0.5 * self.alpha * self.network.squared_weight_norm() / weight_sum
+
     def loss_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
         """Forward and backward on a batch: fill the grads, return the loss."""
         logits = self.network.forward(X, training=True, sample_keys=sample_keys)
@@ -102,7 +108,7 @@ class Objective:
         self.network.backward(self._output_delta(Y, P, sample_weight))
         if self.alpha:
             weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
-            loss += 0.5 * self.alpha * self.network.squared_weight_norm() / weight_sum
+            loss += self.penalty(weight_sum)
             self.network.add_l2_gradient(self.alpha / weight_sum)
         return loss
 
@@ -239,7 +245,12 @@ def _diverged(state, what):
 
 
 def _check_finite_params(state):
-    if not all(np.isfinite(p).all() for p in state.network.params):
+    # min and max carry any NaN or inf through, without a mask the size of p.
+    if not all(
+        math.isfinite(p.min()) and math.isfinite(p.max())
+        for p in state.network.params
+        if p.size
+    ):
         raise _diverged(state, "the weights became non-finite")
 
 
@@ -629,6 +640,30 @@ class Validation(Hook):
         )
 
 
+class NoiseFreeLoss(Hook):
+    """Add 'clean_loss' to each record: the training loss with the noise off.
+
+    With dropout or augmentation, an epoch's 'loss' is measured under random
+    noise that changes every step, and it jumps by more than ``tol`` from one
+    epoch to the next while the model is still far from fitted. The same
+    loss at inference, with the noise off, moves as the model does; the
+    stopping rule watches it instead (see :class:`ConvergenceMonitor`). It
+    costs one inference pass over the training data per epoch, a fraction of
+    the epoch's forward and backward passes.
+    """
+
+    def __init__(self, X, Y, sample_weight=None):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
+
+    def on_epoch_end(self, state):
+        objective = state.objective
+        P = objective.predict_proba(self.X)
+        state.record["clean_loss"] = objective.data_loss(
+            self.Y, P, self.sample_weight
+        ) + objective.penalty(self.weight_sum)
+
+
 class ConvergenceMonitor(Hook):
     """scikit-learn's stopping rule, as a hook that persists across calls.
 
@@ -637,6 +672,10 @@ class ConvergenceMonitor(Hook):
     when the validation score has not improved on ``best + tol``, and the
     weights of the best score are restored at the end. A stall stops training,
     or, for the 'adaptive' schedule, divides the learning rate by 5.
+
+    ``monitored`` names the record's loss the rule watches: 'loss', as
+    scikit-learn does, or 'clean_loss' (:class:`NoiseFreeLoss`) when the
+    network trains with noise, whose epoch losses are too jumpy for ``tol``.
     """
 
     def __init__(self, *, early_stopping, tol, n_iter_no_change, verbose):
@@ -644,6 +683,7 @@ class ConvergenceMonitor(Hook):
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.verbose = verbose
+        self.monitored = "loss"
         self.no_improvement_count = 0
         self.best_loss = None if early_stopping else np.inf
         self.best_validation_score = -np.inf if early_stopping else None
@@ -672,7 +712,7 @@ class ConvergenceMonitor(Hook):
                 self.best_validation_score = score
                 self.best_params = [p.copy() for p in state.network.params]
         else:
-            loss = state.record["loss"]
+            loss = state.record[vars(self).get("monitored", "loss")]
             improved = loss <= self.best_loss - self.tol
             self.best_loss = min(self.best_loss, loss)
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1

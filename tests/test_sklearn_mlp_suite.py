@@ -64,15 +64,6 @@ KNOWN_DIFFERENCES = {
         "reads sklearn's private _no_improvement_count; with n_iter_no_change=inf "
         "we too run all max_iter epochs"
     ),
-    # Bugs of ours (issue 10).
-    "test_verbose_sgd": (
-        "BUG: verbose prints 'Epoch 1/2, loss = ...' (then 'Epoch 3/2' in "
-        "partial_fit) where MLPClassifier prints 'Iteration 1, loss = ...'"
-    ),
-    "test_early_stopping_stratified": (
-        "BUG: the validation size is checked before the stratified split, so a "
-        "class with one member gets our own message instead of the split's"
-    ),
 }
 
 # pytest does not export the class that pytest.param returns.

@@ -4,6 +4,7 @@ import numpy as np
 
 from ._noise import sample_keys
 from .layers import Activation
+from .optimizers import CHUNK_VALUES as _CHUNK_VALUES
 
 
 class Sequential:
@@ -154,6 +155,12 @@ class Sequential:
         return float(sum(np.dot(w.ravel(), w.ravel()) for w in self.weights))
 
     def add_l2_gradient(self, scale):
-        """Add ``scale * W`` to each weight gradient (the gradient of the L2 term)."""
+        """Add ``scale * W`` to each weight gradient (the gradient of the L2 term).
+
+        A few rows at a time: ``scale * W`` whole would be a temporary as
+        large as the largest layer, at every step.
+        """
         for W, grad in zip(self.weights, self.weight_grads):
-            grad += scale * W
+            rows = max(1, _CHUNK_VALUES // W[0].size)
+            for start in range(0, len(W), rows):
+                grad[start : start + rows] += scale * W[start : start + rows]

@@ -13,6 +13,35 @@ other attribute is a scalar.
 import numpy as np
 import scipy.optimize
 
+# The updates work through a scratch buffer one chunk of a parameter at a
+# time: a buffer as large as the network would be one more copy of the model
+# in memory. 2**16 values (512 KiB of float64) stay in cache, and a chunk is
+# large enough that the loop over chunks costs nothing measurable.
+CHUNK_VALUES = 2**16
+
+
+def _in_chunks(buffer, *arrays):
+    """Yield ``(scratch, *views)``: matching chunks of ``arrays`` and a scratch.
+
+    The arrays share one shape and are written through their views, so they
+    must be C-contiguous (parameters and optimizer state always are).
+    """
+    first = arrays[0]
+    if first.size <= CHUNK_VALUES:
+        yield (buffer[: first.size].reshape(first.shape), *arrays)
+        return
+    flat = [array.reshape(-1) for array in arrays]
+    for start in range(0, first.size, CHUNK_VALUES):
+        stop = min(start + CHUNK_VALUES, first.size)
+        yield (buffer[: stop - start], *(f[start:stop] for f in flat))
+
+
+def _scratch(params):
+    """The one scratch buffer of an optimizer, sized for its largest chunk."""
+    largest = max((p.size for p in params), default=0)
+    dtype = np.result_type(*params) if params else np.float64
+    return np.empty(min(largest, CHUNK_VALUES), dtype=dtype)
+
 
 class SGD:
     """Stochastic gradient descent with (Nesterov) momentum.
@@ -62,24 +91,14 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
-        self._buffers = [np.empty_like(p) for p in params]
+        self._buffer = _scratch(params)
 
     def update_params(self, params, grads):
         """One step: ``v = momentum v - lr g``, then ``p += v`` (or Nesterov's)."""
         lr, mu = float(self.learning_rate), float(self.momentum)
-        for param, grad, velocity, step in zip(
-            params, grads, self.velocities, self._buffers
-        ):
-            np.multiply(grad, lr, out=step)
-            velocity *= mu
-            velocity -= step
-            if self.nesterov:
-                # Nesterov: p += momentum * v_new - lr * g
-                param -= step
-                np.multiply(velocity, mu, out=step)
-                param += step
-            else:
-                param += velocity
+        for chunks in zip(params, grads, self.velocities):
+            for step, param, grad, velocity in _in_chunks(self._buffer, *chunks):
+                _sgd_step(param, grad, velocity, step, lr, mu, self.nesterov)
 
     def state_arrays(self):
         """The running state that steps update in place: the velocities."""
@@ -150,7 +169,7 @@ class Adam:
         self.t = 0
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
-        self._buffers = [np.empty_like(p) for p in params]
+        self._buffer = _scratch(params)
 
     def update_params(self, params, grads):
         """Take one Adam step in place."""
@@ -160,22 +179,9 @@ class Adam:
             self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         eps = float(self.epsilon)
-        for param, grad, m, v, buffer in zip(
-            params, grads, self.ms, self.vs, self._buffers
-        ):
-            # m += (1 - b1) (g - m) is m = b1 m + (1 - b1) g without a temporary.
-            np.subtract(grad, m, out=buffer)
-            buffer *= 1 - b1
-            m += buffer
-            np.multiply(grad, grad, out=buffer)
-            buffer -= v
-            buffer *= 1 - b2
-            v += buffer
-            np.sqrt(v, out=buffer)
-            buffer += eps
-            np.divide(m, buffer, out=buffer)
-            buffer *= step_size
-            param -= buffer
+        for chunks in zip(params, grads, self.ms, self.vs):
+            for buffer, param, grad, m, v in _in_chunks(self._buffer, *chunks):
+                _adam_step(param, grad, m, v, buffer, b1, b2, eps, step_size)
 
     def state_arrays(self):
         """The running state that steps update in place: both moment estimates."""
@@ -189,6 +195,35 @@ class Adam:
         if verbose:
             print(msg + " Stopping.")
         return True
+
+
+def _sgd_step(param, grad, velocity, step, lr, mu, nesterov):
+    np.multiply(grad, lr, out=step)
+    velocity *= mu
+    velocity -= step
+    if nesterov:
+        # Nesterov: p += momentum * v_new - lr * g
+        param -= step
+        np.multiply(velocity, mu, out=step)
+        param += step
+    else:
+        param += velocity
+
+
+def _adam_step(param, grad, m, v, buffer, b1, b2, eps, step_size):
+    # m += (1 - b1) (g - m) is m = b1 m + (1 - b1) g without a temporary.
+    np.subtract(grad, m, out=buffer)
+    buffer *= 1 - b1
+    m += buffer
+    np.multiply(grad, grad, out=buffer)
+    buffer -= v
+    buffer *= 1 - b2
+    v += buffer
+    np.sqrt(v, out=buffer)
+    buffer += eps
+    np.divide(m, buffer, out=buffer)
+    buffer *= step_size
+    param -= buffer
 
 
 def minimize_lbfgs(params, loss_and_grads, *, max_iter, max_fun, tol, callback=None):
