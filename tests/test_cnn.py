@@ -182,14 +182,15 @@ def test_memory_follows_the_batch_not_the_data():
 
 
 def test_digits_accuracy_with_the_default_parameters():
-    # The yardstick: 8x8 digits scaled to [0, 1], 5 folds (shuffled:
-    # load_digits is ordered by writer). MLPClassifier scores 0.978 here.
-    # Seeds move this mean: 0.9805 to 0.9872 over random_state 0-5, 0.9844 on
-    # average; random_state=0 gives 0.9872.
+    # That the default network learns the digits, on one stratified 3:1 split
+    # (shuffled: load_digits is ordered by writer) and 20 epochs. Over
+    # random_state 0-5 this scores 0.95 to 0.97, after one epoch 0.38.
+    # The accuracy figure itself (5-fold) is benchmarks/bench_accuracy.py's.
     X, y = load_digits(return_X_y=True)
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    scores = cross_val_score(SimpleCNNClassifier(random_state=0), X / 16, y, cv=cv)
-    assert scores.mean() >= 0.985
+    split = next(StratifiedKFold(4, shuffle=True, random_state=0).split(X, y))
+    clf = SimpleCNNClassifier(max_iter=20, random_state=0)
+    (score,) = cross_val_score(clf, X / 16, y, cv=[split])
+    assert score >= 0.92
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "logistic"])

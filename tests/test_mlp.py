@@ -186,13 +186,17 @@ def test_clone_and_pickle_round_trip(moons):
 
 
 def test_digits_accuracy_in_minmax_pipeline():
+    # That the network learns the digits in a pipeline, on one stratified 3:1
+    # split (shuffled: load_digits is ordered by writer) and 50 epochs. Over
+    # random_state 0-5 this scores 0.95 to 0.97, after one epoch 0.20.
+    # The accuracy figure itself (5-fold) is benchmarks/bench_accuracy.py's.
     X, y = load_digits(return_X_y=True)
+    split = next(StratifiedKFold(4, shuffle=True, random_state=0).split(X, y))
     pipe = make_pipeline(
-        MinMaxScaler(), MLPVisualClassifier(max_iter=300, random_state=0)
+        MinMaxScaler(), MLPVisualClassifier(max_iter=50, random_state=0)
     )
-    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    scores = cross_val_score(pipe, X, y, cv=cv)
-    assert scores.mean() >= 0.975
+    (score,) = cross_val_score(pipe, X, y, cv=[split])
+    assert score >= 0.93
 
 
 # ---------------------------------------------------------- sknetviz additions
