@@ -1,9 +1,9 @@
-# The two commands of the README's Quickstart; each sets up .venv from python3 alone.
+# The commands of the README's Quickstart; each sets up .venv from python3 alone.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-oldest docs bench clean
+.PHONY: demo tour test test-oldest docs bench accuracy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ $(VENV)/.installed-docs: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 # The tour: every figure of the guide from real training, with an index.html.
+# `demo` is the quick one (less data, fewer epochs), `tour` the full one.
 demo: $(VENV)/.installed
+	MPLBACKEND=Agg $(BIN)/python -m sknetviz tour --quick --out sknetviz-tour
+
+tour: $(VENV)/.installed
 	MPLBACKEND=Agg $(BIN)/python -m sknetviz tour --out sknetviz-tour
 
 VERSIONS := import numpy, scipy, sklearn, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "matplotlib", matplotlib.__version__)
@@ -56,6 +60,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_mlp.py
 	$(BIN)/python benchmarks/bench_plots.py
 	$(BIN)/python benchmarks/bench_cnn.py
+
+# Accuracy on load_digits, 5-fold, beside scikit-learn's MLPClassifier: the
+# figures README and docs/cnn.md quote (about two minutes).
+accuracy: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_accuracy.py
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) build *.egg-info docs/_build docs/auto_examples docs/generated sknetviz-tour
