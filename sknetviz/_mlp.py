@@ -48,11 +48,21 @@ class MLPVisualClassifier(BaseNetClassifier):
         the dropout masks, and nothing else does: the same int gives the same
         model bit for bit. The global numpy generator is never used.
     tol : float, default=1e-4
-        Tolerance on the loss (or validation score) improvement.
+        Tolerance on the loss (or validation score) improvement. With
+        dropout, and without early stopping, the loss watched is the training
+        loss with dropout off (``history_``'s 'clean_loss'): the loss under
+        dropout jumps by more than ``tol`` from epoch to epoch while the
+        model still underfits.
     verbose : bool, default=False
-        Print one line per epoch: epoch, loss, validation figures and seconds.
+        Print one line per epoch: MLPClassifier's ``Iteration 3, loss = ...``,
+        then the validation figures and the epoch's seconds.
     warm_start : bool, default=False
         Reuse the previous solution as initialisation on the next ``fit``.
+        The network itself stays as it was built: changing
+        ``hidden_layer_sizes``, ``activation``, ``init`` or ``dropout`` and
+        then fitting with warm_start (or calling ``partial_fit``) raises a
+        ValueError naming the change. Training settings (``alpha``, the
+        learning rate, ``max_iter``...) take effect.
     momentum : float, default=0.9
         Momentum of 'sgd'.
     nesterovs_momentum : bool, default=True
@@ -70,7 +80,7 @@ class MLPVisualClassifier(BaseNetClassifier):
     epsilon : float, default=1e-8
         Adam's numerical-stability term.
     n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement before stopping.
+        Epochs without ``tol`` improvement before stopping (see ``tol``).
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
     dropout : float or array-like of shape (n_layers - 2,), default=0.0
@@ -89,7 +99,9 @@ class MLPVisualClassifier(BaseNetClassifier):
     loss_ : float
         The loss at the end of the last epoch, with the L2 term.
     best_loss_ : float or None
-        The smallest training loss reached; None with early stopping.
+        The smallest training loss reached (with dropout, of the loss with
+        dropout off, which the stopping rule watches); None with early
+        stopping.
     loss_curve_ : list of float
         The loss of each epoch, over every call to fit and partial_fit.
     validation_scores_ : list of float or None
@@ -121,8 +133,9 @@ class MLPVisualClassifier(BaseNetClassifier):
     history_ : list of dict
         One record per epoch with 'epoch', 'loss', 'learning_rate',
         'grad_norms' (one float per weight layer, input side first, the mean
-        over the epoch's batches), 'seconds', and 'val_loss' and 'val_score'
-        with early stopping.
+        over the epoch's batches), 'seconds'; 'val_loss' and 'val_score'
+        with early stopping; 'clean_loss' (the training loss with dropout
+        off, at the end of the epoch) with dropout and without early stopping.
     network_ : sknetviz.nn.Sequential
         The trained network, ending in the output logits.
 
@@ -140,7 +153,7 @@ class MLPVisualClassifier(BaseNetClassifier):
     >>> clf.score(X, y) > 0.95
     True
     >>> sorted(clf.history_[-1])
-    ['epoch', 'grad_norms', 'learning_rate', 'loss', 'seconds']
+    ['clean_loss', 'epoch', 'grad_norms', 'learning_rate', 'loss', 'seconds']
     """
 
     _parameter_constraints: dict = {

@@ -515,9 +515,15 @@ def test_too_few_samples_for_early_stopping():
     X = np.arange(20.0).reshape(10, 2)
     y = np.arange(10) % 2
     clf = MLPVisualClassifier(early_stopping=True, validation_fraction=0.1)
-    with pytest.raises(ValueError, match="validation set is too small"):
+    # The stratified split refuses first, as in MLPClassifier; we add why.
+    with pytest.raises(
+        ValueError,
+        match=r"holds out validation_fraction=0.1 of the 10 samples \(1\)",
+    ):
         clf.fit(X, y)
     assert not hasattr(clf, "classes_")
+    with pytest.raises(ValueError, match="validation set is too small"):
+        clf.fit(X, np.zeros(10))  # one class: the split works, 1 sample is too few
     clf = MLPVisualClassifier(early_stopping=True, validation_fraction=0.2)
     with pytest.raises(ValueError, match="stratified early-stopping split"):
         clf.fit(X, np.arange(10) % 5)
