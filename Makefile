@@ -62,7 +62,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_cnn.py
 
 # Accuracy on load_digits, 5-fold, beside scikit-learn's MLPClassifier: the
-# figures README and docs/cnn.md quote (about two minutes).
+# figures README and docs/cnn.md quote (minutes: the CNN's five fits dominate).
 accuracy: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_accuracy.py
 
