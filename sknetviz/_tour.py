@@ -233,7 +233,8 @@ def keras_example(epochs=60, random_state=0):
 
     Dense 10 ReLU -> Dense 8 ReLU -> softmax over 3 classes, adam, batches of
     32, with 20 % of the training data held out for validation and one
-    printed line per epoch, like ``model.fit(..., validation_split=0.2)``.
+    printed line per epoch in Keras's format, read from the history, like
+    ``model.fit(..., validation_split=0.2)``.
 
     The guide trains 10 epochs at Adam's default rate of 0.001; on iris's 96
     training samples that is 30 small steps, too few to fit, so this trains
@@ -257,9 +258,9 @@ def keras_example(epochs=60, random_state=0):
     --------
     >>> from sknetviz._tour import keras_example
     >>> model, accuracy = keras_example(epochs=3)  # doctest: +ELLIPSIS
-    Epoch 1/3, loss = ..., val_loss = ..., val_score = ...
-    Epoch 2/3, ...
-    Epoch 3/3, ...
+    Epoch 1/3 - loss: ... - val_loss: ... - val_accuracy: ...
+    Epoch 2/3 - ...
+    Epoch 3/3 - ...
     >>> len(model[-1].history_), 0 <= accuracy <= 1
     (3, True)
     """
@@ -279,12 +280,18 @@ def keras_example(epochs=60, random_state=0):
             early_stopping=True,  # holds out validation_fraction and scores it
             validation_fraction=0.2,
             n_iter_no_change=epochs,  # like Keras: train every epoch
-            verbose=True,
             random_state=random_state,
         ),
     )
     with _short_training():
         model.fit(X_train, y_train)
+    # Keras's lines, not the estimator's verbose ones (scikit-learn's format).
+    for record in model[-1].history_:
+        print(
+            f"Epoch {record['epoch']}/{epochs} - loss: {record['loss']:.4f} - "
+            f"val_loss: {record['val_loss']:.4f} - "
+            f"val_accuracy: {record['val_score']:.4f}"
+        )
     return model, model.score(X_test, y_test)
 
 
