@@ -541,7 +541,14 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             and self._state.network.needs_sample_keys
         )
         if noisy:
-            hooks.append(NoiseFreeLoss(X_train, Y_train, sw_train))
+            hooks.append(
+                NoiseFreeLoss(
+                    X_train,
+                    Y_train,
+                    sw_train,
+                    batch_size=self._batch_size(X_train.shape[0]),
+                )
+            )
         hooks.append(History())
         if self.verbose:
             hooks.append(VerbosePrinter())

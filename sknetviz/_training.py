@@ -647,21 +647,35 @@ class NoiseFreeLoss(Hook):
     noise that changes every step, and it jumps by more than ``tol`` from one
     epoch to the next while the model is still far from fitted. The same
     loss at inference, with the noise off, moves as the model does; the
-    stopping rule watches it instead (see :class:`ConvergenceMonitor`). It
-    costs one inference pass over the training data per epoch, a fraction of
-    the epoch's forward and backward passes.
+    stopping rule watches it instead (see :class:`ConvergenceMonitor`).
+
+    Like 'loss', it includes the L2 term of a batch, so the two compare. It
+    is measured on at most ``max_samples`` training samples, evenly spaced
+    and the same every epoch, so that it costs little beside the epoch (one
+    inference pass over 2048 samples) however large the data; evenly spaced,
+    they cover data sorted by class or by source.
     """
 
-    def __init__(self, X, Y, sample_weight=None):
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
-        self.weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
+    max_samples = 2048
+
+    def __init__(self, X, Y, sample_weight=None, *, batch_size):
+        n_samples = X.shape[0]
+        total = n_samples if sample_weight is None else float(sample_weight.sum())
+        # The L2 term as the epoch's 'loss' carries it: per batch, divided by
+        # the batch's weight, so that the two losses compare.
+        self.batch_weight = total * min(batch_size, n_samples) / n_samples
+        rows = slice(None, None, math.ceil(n_samples / self.max_samples))
+        if sample_weight is not None and not sample_weight[rows].sum() > 0:
+            rows = slice(None)  # the spaced rows weigh nothing: use them all
+        self.X, self.Y = X[rows], Y[rows]
+        self.sample_weight = None if sample_weight is None else sample_weight[rows]
 
     def on_epoch_end(self, state):
         objective = state.objective
         P = objective.predict_proba(self.X)
         state.record["clean_loss"] = objective.data_loss(
             self.Y, P, self.sample_weight
-        ) + objective.penalty(self.weight_sum)
+        ) + objective.penalty(self.batch_weight)
 
 
 class ConvergenceMonitor(Hook):
