@@ -550,8 +550,6 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 )
             )
         hooks.append(History())
-        if self.verbose:
-            hooks.append(VerbosePrinter())
         if stochastic:
             self._monitor.monitored = "clean_loss" if noisy else "loss"
             self._monitor.tol = self.tol
@@ -564,8 +562,13 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 {"sample_weight": sample_weight} if sample_weight is not None else None
             )
             task.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-            # Last, so callbacks see the epoch's record and stopping decision.
+            # After the others, so callbacks see the epoch's record and
+            # stopping decision.
             hooks.append(SklearnCallbacks(self, task, X, y, metadata))
+        if self.verbose:
+            # Last: a printed line is an epoch finished, one that a Ctrl-C
+            # from then on keeps.
+            hooks.append(VerbosePrinter())
         return X_train, Y_train, sw_train, hooks
 
     def _validation_split(self, X, Y, y, sample_weight):

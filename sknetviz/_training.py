@@ -454,8 +454,8 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
         grad_norms=(grad_norm_sums / n_batches).tolist(),
         seconds=time.perf_counter() - started,
     )
+    optimizer.iteration_ends(state.n_samples_seen)  # the next epoch's rate
     _call(hooks, "on_epoch_end", state)
-    optimizer.iteration_ends(state.n_samples_seen)
 
 
 def _end_training(state, hooks):
