@@ -93,6 +93,7 @@ SCENARIOS = {  # name -> weight of the random choice
 
 # Outcomes of a run (the last two are failures).
 KEPT = "kept: the call returned a usable model"
+KEPT_RAISED = "partial_fit kept its finished epoch, and the interrupt reached the loop"
 PROPAGATED = "propagated before any finished epoch: estimator unchanged"
 OUTSIDE = "signal outside the call (not counted as an interrupt)"
 LOST = "FAILURE: KeyboardInterrupt after finished epochs (they were lost)"
@@ -364,6 +365,9 @@ def judge(run, result):
     try:
         if raised is not None and raised_inside_call(raised):
             trace = "".join(traceback.format_exception(raised))
+            if reported > 0 and run.scenario == "partial_fit":
+                kept = check_usable(estimator, run.X, run.before)
+                return KEPT_RAISED, "", max(reported - kept, 0)
             if reported > 0:
                 check_unchanged(estimator, run.before)
                 return LOST, f"{reported} finished epoch(s) lost\n{trace}", 0
@@ -535,6 +539,7 @@ def main(argv=None):
         f"  kept a usable model (call returned):     {outcomes[KEPT]}"
         f"  ({kept_without_epochs} of them with no epoch of the call kept)"
     )
+    print(f"  partial_fit kept its epoch, then raised: {outcomes[KEPT_RAISED]}")
     print(f"  propagated, no epoch finished, undone:   {outcomes[PROPAGATED]}")
     print(f"  failures:                                {n_failures}")
     print(f"    {LOST}: {outcomes[LOST]}")
@@ -551,7 +556,10 @@ def main(argv=None):
         f"{'failures':>8s} {'outside':>7s}"
     )
     for name in names:
-        counts = [by_scenario[name, outcome] for outcome in (KEPT, PROPAGATED)]
+        counts = [
+            by_scenario[name, KEPT] + by_scenario[name, KEPT_RAISED],
+            by_scenario[name, PROPAGATED],
+        ]
         failed = by_scenario[name, LOST] + by_scenario[name, BROKEN]
         print(
             f"{name:15s} {sum(counts) + failed:10d} {counts[0]:5d} {counts[1]:10d} "

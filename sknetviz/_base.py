@@ -240,10 +240,16 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return self._fit_unsafe(X, y, sample_weight, incremental, classes, train)
         except KeyboardInterrupt:
             state = getattr(self, "_state", None)
-            if state is not None and state.keeps_finished_epochs:
-                return self._keep_finished_epochs()
-            self._undo(before, call_start)
-            raise
+            if state is None or not state.keeps_finished_epochs:
+                self._undo(before, call_start)
+                raise
+            if incremental:
+                # Its one epoch is kept, and the interrupt goes on to stop
+                # the caller's loop of partial_fit calls, as asked.
+                with interrupts_held():
+                    self._set_fitted_attributes()
+                raise
+            return self._keep_finished_epochs()
         except BaseException:
             self._undo(before, call_start)
             raise
