@@ -42,7 +42,9 @@ from ._training import (
     TrainingState,
     Validation,
     VerbosePrinter,
+    first_interrupt_only,
     interrupts_held,
+    return_to_last_finished_epoch,
     run_epochs,
     run_lbfgs,
 )
@@ -113,6 +115,13 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "init": [StrOptions({"auto", *INITIALIZERS})],
     }
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_state" in vars(self) and "_architecture" not in vars(self):
+            # Saved before the architecture was recorded: it was built with
+            # the parameters it was saved with.
+            self._architecture = self._architecture_parameters()
 
     @abstractmethod
     def _build_network(self, n_features, n_outputs, init):
@@ -228,8 +237,15 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _fit(
         self, X, y, sample_weight=None, incremental=False, classes=None, train=True
     ):
+        with first_interrupt_only():
+            return self._fit_undoably(X, y, sample_weight, incremental, classes, train)
+
+    def _fit_undoably(self, X, y, sample_weight, incremental, classes, train):
+        """The call, undone if it fails; a Ctrl-C keeps the epochs it finished."""
         if train:  # one callback task per call, one subtask per epoch
             start_fit_task(self, 1 if incremental else self.max_iter)
+        if hasattr(self, "_state"):
+            self._state.keeps_finished_epochs = False  # this call's, from now on
         # A failed call leaves the estimator as it was: no half-fitted model.
         before = self.__dict__.copy()
         call_start = self._call_start(incremental) if train else None
@@ -240,9 +256,10 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return self._fit_unsafe(X, y, sample_weight, incremental, classes, train)
         except KeyboardInterrupt:
             state = getattr(self, "_state", None)
-            if state is None or not state.keeps_finished_epochs:
+            if not train or state is None or not state.keeps_finished_epochs:
                 self._undo(before, call_start)
                 raise
+            return_to_last_finished_epoch(state)
             if incremental:
                 # Its one epoch is kept, and the interrupt goes on to stop
                 # the caller's loop of partial_fit calls, as asked.
@@ -270,7 +287,6 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         state = getattr(self, "_state", None)
         if state is None:
             return None
-        state.keeps_finished_epochs = False
         if not (self.warm_start or incremental):
             return None
         return Snapshot().capture(
@@ -432,6 +448,8 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 sample_weight=sw_train,
                 hooks=hooks,
             )
+            if state.interrupted and incremental:
+                raise KeyboardInterrupt  # kept, and passed on (see _fit)
             if state.interrupted:
                 self._keep_finished_epochs()
             elif (
@@ -584,12 +602,14 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             f"early_stopping holds out validation_fraction="
             f"{self.validation_fraction} of the {n_samples} samples ({n_val})"
         )
-        # As MLPClassifier does: stratified on the binarized targets, so the
-        # same seed splits the same way, and the split's own errors come
-        # first. Multilabel rows are not stratified: most label combinations
-        # are too rare for it.
+        # Stratified by class, and the split's own errors come first. Binary
+        # targets go in as MLPClassifier passes them, its binarized column:
+        # the same split as the labels give, and scikit-learn's own message.
+        # Multilabel rows are not stratified: most label combinations are too
+        # rare for it.
         multilabel = self._label_binarizer.y_type_.startswith("multilabel")
-        stratify = None if multilabel else Y.astype(bool)
+        binary = Y.shape[1] == 1 and not multilabel
+        stratify = None if multilabel else Y.astype(bool) if binary else y
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
         try:
             parts = train_test_split(

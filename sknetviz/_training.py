@@ -21,9 +21,9 @@ from .nn import LOSSES, OUTPUT_LOSS, get_activation, minimize_lbfgs
 class DivergenceError(ValueError):
     """Training diverged: a non-finite loss or weights, or runaway weights.
 
-    A :class:`ValueError`, raised by ``fit`` and ``partial_fit`` (with
-    'adam' or 'sgd') when an epoch ends with non-finite weights, a batch
-    gives a non-finite loss, or the weights' root-mean-square has grown to
+    A :class:`ValueError`, raised by ``fit`` and ``partial_fit`` when a
+    batch gives a non-finite loss or the weights become non-finite, and,
+    with 'adam' or 'sgd', when the weights' root-mean-square has grown to
     more than 1e4 times its value at initialisation (working runs stay
     below 20 times). The message names the learning rate and the input
     scale, the usual culprits. The estimator is left as it was before the
@@ -142,6 +142,9 @@ class TrainingState:
         An interrupt now keeps the epochs this call has finished: set once
         the call's first epoch is over (never by L-BFGS, whose iterations
         have no epoch boundary to return to).
+    epoch_in_progress : Snapshot or None
+        The start of the epoch being run, while it runs: where an interrupt
+        returns to (:func:`return_to_last_finished_epoch`).
     initial_weight_rms : float
         Root-mean-square of the weights as the network was initialised, the
         yardstick of the divergence rule (:func:`check_divergence`).
@@ -163,6 +166,7 @@ class TrainingState:
         self.stop = False
         self.interrupted = False
         self.keeps_finished_epochs = False
+        self.epoch_in_progress = None
         self.initial_weight_rms = weight_rms(network)
         self.lbfgs_result = None
 
@@ -176,7 +180,11 @@ class TrainingState:
             ]
         vars(self).setdefault("interrupted", False)
         vars(self).setdefault("keeps_finished_epochs", False)
-        vars(self).setdefault("initial_weight_rms", 0.0)
+        vars(self).setdefault("epoch_in_progress", None)
+        if "initial_weight_rms" not in attributes:
+            # Unknown for such a file: the weights as saved stand in, which
+            # loosens the runaway rule by their growth so far (at most ~16x).
+            self.initial_weight_rms = weight_rms(self.network)
 
 
 class Hook:
@@ -308,6 +316,48 @@ def interrupts_held():
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def first_interrupt_only():
+    """The first Ctrl-C of a fit call raises KeyboardInterrupt; later ones are dropped.
+
+    Users often press Ctrl-C twice. The first stops training and starts a
+    rollback; a second must not cut that rollback short, wherever it lands,
+    even in the moment before the rollback could hold it off. Only where
+    Python's own handler is in place, in the main thread; a handler of the
+    user's is left alone.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received = []
+
+    def on_interrupt(signum, frame):
+        if not received:
+            received.append(signum)
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def return_to_last_finished_epoch(state):
+    """After an interrupt: put back the start of the epoch it cut short, if any.
+
+    Safe to call more than once: the second call finds nothing to undo.
+    """
+    with interrupts_held():
+        epoch_start, state.epoch_in_progress = state.epoch_in_progress, None
+        if epoch_start is not None:
+            epoch_start.restore()
+        state.interrupted = True
 
 
 class Snapshot:
@@ -533,6 +583,7 @@ def run_epochs(
                 # Capturing only reads the model, which is whole.
                 state.interrupted = True
                 break
+            state.epoch_in_progress = epoch_start
         try:
             _run_epoch(
                 state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
@@ -542,10 +593,9 @@ def run_epochs(
                 raise
             # As scikit-learn's MLP does, an interrupt ends training but keeps
             # a usable model: here, exactly the one of the last whole epoch.
-            with interrupts_held():
-                epoch_start.restore()
-            state.interrupted = True
+            return_to_last_finished_epoch(state)
             break
+        state.epoch_in_progress = None
         state.keeps_finished_epochs = True
         if state.stop:
             break

@@ -267,3 +267,63 @@ def test_ctrl_c_after_a_partial_fit_epoch_keeps_it_and_reaches_the_caller(
     expected.partial_fit(X, y, classes=np.unique(y))
     expected.partial_fit(X, y)
     _assert_same_model(clf, expected, X)
+
+
+def test_ctrl_c_as_partial_fit_ends_keeps_its_epoch_and_reaches_the_caller(
+    digits, monkeypatch
+):
+    X, y = digits
+    clf = MLPVisualClassifier((16,), random_state=0)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    monkeypatch.setattr(
+        ConvergenceMonitor,
+        "on_train_end",
+        _on_call(ConvergenceMonitor.on_train_end, 1, _ctrl_c("signal")),
+    )
+    with pytest.raises(KeyboardInterrupt):
+        clf.partial_fit(X, y)
+    monkeypatch.undo()
+    expected = MLPVisualClassifier((16,), random_state=0)
+    expected.partial_fit(X, y, classes=np.unique(y))
+    expected.partial_fit(X, y)
+    _assert_same_model(clf, expected, X)
+
+
+def test_a_second_ctrl_c_before_the_rollback_starts_is_dropped(digits, monkeypatch):
+    # Users press Ctrl-C twice: the second one may land in the moment between
+    # the first one's arrival and the rollback holding interrupts off.
+    import sknetviz._training as training
+
+    X, y = digits
+    params = dict(hidden_layer_sizes=(16,), random_state=0)
+    steps = int(np.ceil(len(X) / 200))
+    monkeypatch.setattr(
+        Adam,
+        "update_params",
+        _on_call(Adam.update_params, 2 * steps + 1, _ctrl_c("signal")),
+    )
+    monkeypatch.setattr(
+        training,
+        "interrupts_held",
+        _on_call(training.interrupts_held, 1, _ctrl_c("signal")),
+    )
+    clf = MLPVisualClassifier(max_iter=10, **params)
+    with pytest.warns(UserWarning, match="after epoch 2"):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    _assert_same_model(clf, MLPVisualClassifier(max_iter=2, **params).fit(X, y), X)
+
+
+def test_ctrl_c_in_initialize_leaves_the_fitted_model_as_it_was(digits, monkeypatch):
+    X, y = digits
+    clf = MLPVisualClassifier((16,), max_iter=3, random_state=0).fit(X, y)
+    expected = MLPVisualClassifier((16,), max_iter=3, random_state=0).fit(X, y)
+    monkeypatch.setattr(
+        clf, "_validate_input", _on_call(clf._validate_input, 1, _ctrl_c("signal"))
+    )
+    with pytest.raises(KeyboardInterrupt):
+        clf.initialize(X, y)
+    monkeypatch.undo()
+    _assert_same_model(clf, expected, X)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(X[:, :5])

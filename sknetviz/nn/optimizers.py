@@ -36,6 +36,14 @@ def _in_chunks(buffer, *arrays):
         yield (buffer[: stop - start], *(f[start:stop] for f in flat))
 
 
+def _upgrade_scratch(optimizer, like_params):
+    """Give an optimizer saved with one full-size buffer per parameter (before
+    the chunked updates) its one small scratch instead."""
+    vars(optimizer).pop("_buffers", None)
+    if "_buffer" not in vars(optimizer):
+        optimizer._buffer = _scratch(like_params)
+
+
 def _scratch(params):
     """The one scratch buffer of an optimizer, sized for its largest chunk."""
     largest = max((p.size for p in params), default=0)
@@ -92,6 +100,10 @@ class SGD:
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
         self._buffer = _scratch(params)
+
+    def __setstate__(self, state):
+        vars(self).update(state)
+        _upgrade_scratch(self, self.velocities)
 
     def update_params(self, params, grads):
         """One step: ``v = momentum v - lr g``, then ``p += v`` (or Nesterov's)."""
@@ -170,6 +182,10 @@ class Adam:
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
         self._buffer = _scratch(params)
+
+    def __setstate__(self, state):
+        vars(self).update(state)
+        _upgrade_scratch(self, self.ms)
 
     def update_params(self, params, grads):
         """Take one Adam step in place."""
