@@ -67,4 +67,4 @@ accuracy: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_accuracy.py
 
 clean:
-	rm -rf $(VENV) $(VENV_OLDEST) build *.egg-info docs/_build docs/auto_examples docs/generated sknetviz-tour
+	rm -rf $(VENV) $(VENV_OLDEST) build *.egg-info docs/_build docs/auto_examples docs/generated sknetviz-tour sknetviz-demo

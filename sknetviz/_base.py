@@ -726,7 +726,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.t_ = state.n_samples_seen
         if state.lbfgs_result is not None:
             self.n_iter_, self.loss_ = state.lbfgs_result
-            self.best_loss_ = min(self.loss_curve_, default=self.loss_)
+            self.best_loss_ = min(state.lowest_loss, self.loss_)
             self.validation_scores_ = self.best_validation_score_ = None
             self.validation_loss_curve_ = None
             return

@@ -127,6 +127,8 @@ class TrainingState:
         reading it costs nothing however long training has run.
     validation_loss_curve : list of float
         The 'val_loss' of the records that have one.
+    lowest_loss : float
+        The smallest 'loss' of ``history`` (inf while it is empty).
     record : dict
         The current epoch's record: 'epoch', 'loss', 'learning_rate',
         'grad_norms', 'seconds', and what hooks add ('val_loss', 'val_score').
@@ -160,6 +162,7 @@ class TrainingState:
         self.history = []
         self.loss_curve = []
         self.validation_loss_curve = []
+        self.lowest_loss = math.inf
         self.record = {}
         self.n_samples_seen = 0
         self.epochs_this_call = 0
@@ -181,6 +184,7 @@ class TrainingState:
         vars(self).setdefault("interrupted", False)
         vars(self).setdefault("keeps_finished_epochs", False)
         vars(self).setdefault("epoch_in_progress", None)
+        vars(self).setdefault("lowest_loss", min(self.loss_curve, default=math.inf))
         if "initial_weight_rms" not in attributes:
             # Unknown for such a file: the weights as saved stand in, which
             # loosens the runaway rule by their growth so far (at most ~16x).
@@ -418,6 +422,7 @@ class Snapshot:
             state.epochs_this_call,
             state.lbfgs_result,
             state.keeps_finished_epochs,
+            state.lowest_loss,
         )
         self._hooks = [(hook, hook.checkpoint()) for hook in hooks]
         layer_streams = [(layer, layer.rng) for layer in network.noise_layers()]
@@ -445,6 +450,7 @@ class Snapshot:
             state.epochs_this_call,
             state.lbfgs_result,
             state.keeps_finished_epochs,
+            state.lowest_loss,
         ) = self._scalars
         for hook, saved in self._hooks:
             if saved is not None:
@@ -662,6 +668,7 @@ class History(Hook):
         record = dict(state.record)
         state.history.append(record)
         state.loss_curve.append(record["loss"])
+        state.lowest_loss = min(state.lowest_loss, record["loss"])
         if "val_loss" in record:
             state.validation_loss_curve.append(record["val_loss"])
 
