@@ -224,13 +224,17 @@ history_, network_
             "filters": positive_ints("filters", self.filters),
             "kernel_size": self.kernel_size,
             "pool_size": self.pool_size,
-            "image_shape": (
-                None
-                if self.image_shape is None
-                else positive_ints("image_shape", self.image_shape)
-            ),
+            "image_shape": self._image_shape_given_or_inferred(),
             "augment": self.augment,
         }
+
+    def _image_shape_given_or_inferred(self):
+        """(H, W, C) as given, or as inferred when not given: the same shape
+        either way is the same network."""
+        if self.image_shape is None:
+            return getattr(self, "image_shape_", None)
+        shape = positive_ints("image_shape", self.image_shape)
+        return shape + (1,) if len(shape) == 2 else shape
 
     def _training_noise(self):
         return super()._training_noise() + (["augment=True"] if self.augment else [])

@@ -35,7 +35,7 @@ CNN_CHANGES = {
     "filters": (4,),
     "kernel_size": 5,
     "pool_size": 1,
-    "image_shape": (8, 8, 1),
+    "image_shape": (4, 16, 1),
     "augment": True,
 }
 
@@ -102,3 +102,15 @@ def test_training_settings_take_effect_under_warm_start(digits):
     clf.fit(X, y)
     clf.set_params(warm_start=True, learning_rate_init=0.05, max_iter=1).fit(X, y)
     assert clf.history_[-1]["learning_rate"] == 0.05
+
+
+def test_giving_the_image_shape_that_was_inferred_is_no_change(digits):
+    X, y = digits
+    cnn = SimpleCNNClassifier(filters=(2,), hidden_layer_sizes=(), max_iter=1)
+    cnn.set_params(random_state=0).fit(X, y)
+    assert cnn.image_shape_ == (8, 8, 1)
+    cnn.set_params(warm_start=True, image_shape=(8, 8)).fit(X, y)
+    assert len(cnn.history_) == 2
+    cnn.set_params(image_shape=(4, 16))
+    with pytest.raises(ValueError, match=r"image_shape was \(8, 8, 1\)"):
+        cnn.fit(X, y)
