@@ -6,6 +6,9 @@ to its input. Parameters are updated in place by the optimizers, so any view
 of them (an estimator's ``coefs_``) always shows the live weights.
 """
 
+import copy
+import inspect
+
 import numpy as np
 
 from ._noise import keyed_keep_mask, sample_keys
@@ -22,6 +25,33 @@ def column_sums(matrix, out):
     """
     out[...] = np.ones(matrix.shape[0], dtype=matrix.dtype) @ matrix
     return out
+
+
+def _constructor_arguments(layer):
+    """The named arguments of a layer's ``__init__``, in order."""
+    signature = inspect.signature(type(layer).__init__)
+    return {
+        name: parameter
+        for name, parameter in list(signature.parameters.items())[1:]
+        if parameter.kind
+        not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    }
+
+
+def _equal(value, default):
+    """Whether an argument holds its default (``(2, 2)`` is the default 2)."""
+    if isinstance(value, tuple) and np.isscalar(default):
+        return all(v == default for v in value)
+    return bool(np.all(value == default)) if np.ndim(value) else value == default
+
+
+def _clone(value):
+    """An argument for a clone: layers cloned, anything else copied."""
+    if isinstance(value, Layer):
+        return value.clone()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clone(item) for item in value)
+    return copy.deepcopy(value)
 
 
 class Layer:
@@ -50,10 +80,50 @@ class Layer:
     (3,)
     >>> layer.backward(layer.forward(np.ones((1, 3)), training=True))
     array([[4., 4., 4.]])
+
+    Every layer shows its arguments and clones untrained:
+
+    >>> from sknetviz.nn import Dense
+    >>> Dense(10), Dense(10, init="he_normal").clone()
+    (Dense(10), Dense(10, init='he_normal'))
     """
 
     params = ()
     grads = ()
+
+    def get_config(self):
+        """The constructor's arguments, as the layer holds them.
+
+        ``type(layer)(**layer.get_config())`` builds the same layer, untrained.
+        A layer keeps each argument of its ``__init__`` in an attribute of the
+        same name (as scikit-learn's estimators keep their parameters).
+
+        Returns
+        -------
+        config : dict
+        """
+        return {name: getattr(self, name) for name in _constructor_arguments(self)}
+
+    def clone(self):
+        """The same layer, untrained: no parameters, nothing cached.
+
+        Sub-layers in the arguments (a container's ``layers``) are cloned too.
+        """
+        return type(self)(
+            **{name: _clone(value) for name, value in self.get_config().items()}
+        )
+
+    def __repr__(self):
+        arguments = _constructor_arguments(self)
+        config = self.get_config()
+        shown = []
+        for name, parameter in arguments.items():
+            value = config[name]
+            if parameter.default is inspect.Parameter.empty:
+                shown.append(repr(value))
+            elif not _equal(value, parameter.default):
+                shown.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
     def initialize(self, input_shape, rng, dtype):
         """Allocate parameters for inputs of ``input_shape`` (without the sample axis).

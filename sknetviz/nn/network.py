@@ -3,11 +3,11 @@
 import numpy as np
 
 from ._noise import sample_keys
-from .layers import Activation
+from .layers import Activation, Layer
 from .optimizers import CHUNK_VALUES as _CHUNK_VALUES
 
 
-class Sequential:
+class Sequential(Layer):
     """A stack of layers applied one after the other.
 
     The network ends in the output layer's pre-activation (the logits); the
