@@ -714,12 +714,11 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _set_fitted_attributes(self):
         state, monitor = self._state, self._monitor
         network = state.network
-        dense = [layer for layer in network.layers if layer.params]
         self.network_ = network
-        self.coefs_ = [layer.params[0] for layer in dense]
-        self.intercepts_ = [layer.params[1] for layer in dense]
-        self.n_layers_ = len(dense) + 1
-        self.n_outputs_ = dense[-1].params[1].shape[0]
+        self.coefs_ = network.weights
+        self.intercepts_ = network.biases
+        self.n_layers_ = len(self.coefs_) + 1
+        self.n_outputs_ = self.intercepts_[-1].shape[0]
         self.out_activation_ = state.objective.out_activation
         self.history_ = state.history
         self.loss_curve_ = state.loss_curve

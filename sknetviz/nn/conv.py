@@ -60,6 +60,8 @@ class Conv2D(Layer):
 
     _cache_names = ("_cols", "_batch_shape")
 
+    param_roles = ("weight", "bias")
+
     def __init__(self, filters, kernel_size, padding="same", init="he_uniform"):
         if padding not in ("same", "valid"):
             raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}.")

@@ -63,6 +63,9 @@ class Layer:
         Trainable arrays, empty for parameter-free layers.
     grads : list of ndarray
         Gradients of the loss with respect to ``params``, written by ``backward``.
+    param_roles : tuple of str
+        The role of each array of ``params``: 'weight', 'bias' or another
+        name (see the class attribute's comment).
 
     Examples
     --------
@@ -90,6 +93,17 @@ class Layer:
 
     params = ()
     grads = ()
+    # The role of each array of ``params``, in the same order: 'weight'
+    # (penalised by L2, its gradient norm recorded, listed in an estimator's
+    # ``coefs_`` and drawn as a network's lines), 'bias' (listed in
+    # ``intercepts_``), or another name, such as a normalisation's 'scale'
+    # and 'shift', which nothing penalises or lists. A layer with parameters
+    # must declare one role per array.
+    param_roles = ()
+    # Whether ``backward`` must return the gradient with respect to the
+    # input. Sequential turns it off for the layers with no parameters below
+    # them; a layer may then return None and skip that work.
+    propagate_delta = True
 
     def get_config(self):
         """The constructor's arguments, as the layer holds them.
@@ -204,8 +218,8 @@ class Dense(Layer):
         Biases.
     propagate_delta : bool
         Whether ``backward`` computes the gradient with respect to the input.
-        :class:`~sknetviz.nn.network.Sequential` turns it off for the first
-        layer, whose input is the data.
+        :class:`~sknetviz.nn.network.Sequential` turns it off when no layer
+        below has parameters: the first layer's input is the data.
 
     Examples
     --------
@@ -219,6 +233,8 @@ class Dense(Layer):
     """
 
     _cache_names = ("_X",)
+
+    param_roles = ("weight", "bias")
 
     def __init__(self, units, init="xavier_uniform"):
         self.units = units

@@ -27,7 +27,7 @@ class Sequential(Layer):
     grads : list of ndarray
         The gradients, parallel to ``params``.
     weights : list of ndarray
-        The parameters that the L2 penalty applies to (weights, not biases).
+        The arrays in the 'weight' role, which the L2 penalty applies to.
 
     Examples
     --------
@@ -51,6 +51,13 @@ class Sequential(Layer):
         self.values_per_sample = int(np.prod(shape))
         for layer in self.layers:
             shape = layer.initialize(shape, rng, dtype)
+            if len(layer.param_roles) != len(layer.params):
+                raise TypeError(
+                    f"{layer!r} holds {len(layer.params)} trainable array(s) but "
+                    f"declares {len(layer.param_roles)} role(s) in param_roles: "
+                    "give each array of params its role, 'weight' (penalised, "
+                    "in coefs_), 'bias' (in intercepts_) or a name of your own."
+                )
             self.values_per_sample = max(
                 self.values_per_sample,
                 int(np.prod(shape)) + getattr(layer, "scratch_values", 0),
@@ -71,14 +78,14 @@ class Sequential(Layer):
 
     def _set_inplace_and_first_layer(self):
         previous_makes_new_array = False
-        first_with_params = True
+        params_below = False
         for layer in self.layers:
             if isinstance(layer, Activation):
                 layer.inplace = previous_makes_new_array
-            if layer.params and hasattr(layer, "propagate_delta"):
-                # Nothing below the first layer with parameters needs a gradient.
-                layer.propagate_delta = not first_with_params
-                first_with_params = False
+            # A gradient for the input is needed only where some layer below
+            # has parameters to train; the layers that can skip it do.
+            layer.propagate_delta = params_below
+            params_below = params_below or bool(layer.params)
             previous_makes_new_array = bool(layer.params) or getattr(
                 layer, "makes_new_array", False
             )
@@ -101,12 +108,30 @@ class Sequential(Layer):
         return [g for layer in self.layers for g in layer.grads]
 
     @property
+    def param_roles(self):
+        return tuple(role for layer in self.layers for role in layer.param_roles)
+
+    def _with_role(self, arrays, role):
+        return [
+            array
+            for array, its_role in zip(arrays, self.param_roles)
+            if its_role == role
+        ]
+
+    @property
     def weights(self):
-        return [layer.params[0] for layer in self.layers if layer.params]
+        """The arrays in the 'weight' role, input side first."""
+        return self._with_role(self.params, "weight")
 
     @property
     def weight_grads(self):
-        return [layer.grads[0] for layer in self.layers if layer.params]
+        """The gradients of :attr:`weights`."""
+        return self._with_role(self.grads, "weight")
+
+    @property
+    def biases(self):
+        """The arrays in the 'bias' role, input side first."""
+        return self._with_role(self.params, "bias")
 
     @property
     def needs_sample_keys(self):
