@@ -61,6 +61,7 @@ class Conv2D(Layer):
     _cache_names = ("_cols", "_batch_shape")
 
     param_roles = ("weight", "bias")
+    returns_new_array = True
 
     def __init__(self, filters, kernel_size, padding="same", init="he_uniform"):
         if padding not in ("same", "valid"):
@@ -224,7 +225,7 @@ class _Pool2D(Layer):
 
     # The output is never a view of the input, so an activation after it may
     # work in place.
-    makes_new_array = True
+    returns_new_array = True
 
     def __init__(self, pool_size=2):
         self.pool_size = (
@@ -443,6 +444,8 @@ class RandomShift(Layer):
     """
 
     _cache_names = ("_choice",)
+
+    draws_noise = True
 
     def __init__(self, max_shift=1):
         self.max_shift = max_shift

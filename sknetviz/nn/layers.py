@@ -104,6 +104,15 @@ class Layer:
     # input. Sequential turns it off for the layers with no parameters below
     # them; a layer may then return None and skip that work.
     propagate_delta = True
+    # Whether ``forward`` always returns an array of its own, never its input
+    # or a view of it: an activation after such a layer may work in place.
+    returns_new_array = False
+    # Whether a training pass draws random numbers (dropout, augmentation):
+    # such a layer has an ``rng`` and takes the batch's ``sample_keys``.
+    draws_noise = False
+    # Values per sample of scratch that a pass needs beyond its output (a
+    # convolution's im2col), for sizing inference chunks.
+    scratch_values = 0
 
     def get_config(self):
         """The constructor's arguments, as the layer holds them.
@@ -235,6 +244,7 @@ class Dense(Layer):
     _cache_names = ("_X",)
 
     param_roles = ("weight", "bias")
+    returns_new_array = True
 
     def __init__(self, units, init="xavier_uniform"):
         self.units = units
@@ -362,6 +372,8 @@ class Dropout(Layer):
     """
 
     _cache_names = ("_mask",)
+
+    draws_noise = True
 
     def __init__(self, rate):
         if not 0 <= rate < 1:

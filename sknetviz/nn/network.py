@@ -60,7 +60,7 @@ class Sequential(Layer):
                 )
             self.values_per_sample = max(
                 self.values_per_sample,
-                int(np.prod(shape)) + getattr(layer, "scratch_values", 0),
+                int(np.prod(shape)) + layer.scratch_values,
             )
         self._set_inplace_and_first_layer()
         return shape
@@ -86,13 +86,11 @@ class Sequential(Layer):
             # has parameters to train; the layers that can skip it do.
             layer.propagate_delta = params_below
             params_below = params_below or bool(layer.params)
-            previous_makes_new_array = bool(layer.params) or getattr(
-                layer, "makes_new_array", False
-            )
+            previous_makes_new_array = layer.returns_new_array
 
     def noise_layers(self):
         """The layers that draw random numbers in training (Dropout, RandomShift)."""
-        return [layer for layer in self.layers if hasattr(layer, "rng")]
+        return [layer for layer in self.layers if layer.draws_noise]
 
     def reseed(self, rng):
         """Point every layer that draws random numbers at ``rng``."""
@@ -136,7 +134,7 @@ class Sequential(Layer):
     @property
     def needs_sample_keys(self):
         """Whether a training pass draws per-sample noise (the network has dropout)."""
-        return any(hasattr(layer, "sample_keys") for layer in self.layers)
+        return any(layer.draws_noise for layer in self.layers)
 
     def sample_keys(self, X):
         """Content keys of the rows of ``X``, for :meth:`forward`'s ``sample_keys``."""
@@ -151,9 +149,8 @@ class Sequential(Layer):
         if training and self.needs_sample_keys:
             if sample_keys is None:
                 sample_keys = self.sample_keys(X)
-            for layer in self.layers:
-                if hasattr(layer, "sample_keys"):
-                    layer.sample_keys = sample_keys
+            for layer in self.noise_layers():
+                layer.sample_keys = sample_keys
         for layer in self.layers:
             X = layer.forward(X, training=training)
         return X

@@ -160,3 +160,32 @@ def test_a_users_layer_below_a_dense_layer_gets_its_gradient():
     net.backward(np.ones((5, 2)))
     assert all(np.abs(grad).sum() > 0 for grad in net.grads)
     assert [layer.propagate_delta for layer in net.layers] == [False, True]
+
+
+def test_a_users_noise_layer_is_seeded_and_given_the_batch_keys():
+    class Jitter(Layer):
+        """Adds noise in training; declares it, so the network feeds it."""
+
+        draws_noise = True
+
+        def initialize(self, input_shape, rng, dtype):
+            self.rng = rng
+            self.sample_keys = None
+            return tuple(input_shape)
+
+        def forward(self, X, training=False):
+            self.seen_keys, self.sample_keys = self.sample_keys, None
+            if not training:
+                return X
+            return X + self.rng.normal(size=X.shape)
+
+    jitter = Jitter()
+    net = Sequential([Dense(3), jitter, Dense(2)])
+    net.initialize((4,), np.random.default_rng(0), np.float64)
+    assert net.needs_sample_keys and net.noise_layers() == [jitter]
+    stream = np.random.default_rng(1)
+    net.reseed(stream)
+    assert jitter.rng is stream
+    X = np.arange(8.0).reshape(2, 4)
+    net.forward(X, training=True)
+    assert_array_equal(jitter.seen_keys, net.sample_keys(X))
