@@ -372,8 +372,9 @@ class Snapshot:
     loop takes one as each epoch after the first starts, so that an
     interrupt keeps the epochs already finished.
 
-    It copies what training changes in place: the parameter values, the
-    optimizer's running state (when asked), the hooks' checkpoints and the
+    It copies what training changes in place: the parameter values and the
+    layers' declared state (running statistics), the optimizer's running
+    state (when asked), the hooks' checkpoints and the
     positions of the random streams. The history and the loss curves only
     grow, so their lengths are enough, and the cost of a snapshot does not
     depend on how long the model has trained. ``capture`` reuses the arrays
@@ -399,7 +400,7 @@ class Snapshot:
             optimizer rather than update it.
         """
         network, optimizer = state.network, state.optimizer
-        live = list(network.params)
+        live = list(network.arrays)
         if optimizer_arrays and optimizer is not None:
             live += optimizer.state_arrays()
         if [(v.shape, v.dtype) for v in self._values] != [
@@ -781,7 +782,7 @@ class ConvergenceMonitor(Hook):
             improved = score >= self.best_validation_score + self.tol
             if score > self.best_validation_score:
                 self.best_validation_score = score
-                self.best_params = [p.copy() for p in state.network.params]
+                self.best_params = [a.copy() for a in state.network.arrays]
         else:
             loss = state.record[vars(self).get("monitored", "loss")]
             improved = loss <= self.best_loss - self.tol
@@ -800,7 +801,7 @@ class ConvergenceMonitor(Hook):
 
     def on_train_end(self, state):
         if self.early_stopping and self.best_params is not None:
-            for param, best in zip(state.network.params, self.best_params):
+            for param, best in zip(state.network.arrays, self.best_params):
                 param[...] = best
 
 

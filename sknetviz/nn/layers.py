@@ -104,6 +104,17 @@ class Layer:
     # input. Sequential turns it off for the layers with no parameters below
     # them; a layer may then return None and skip that work.
     propagate_delta = True
+    # Names of the arrays that belong to the model without being trained by
+    # gradient (a batch norm's running statistics). A layer updates them in
+    # place; rollback, early stopping's best epoch and model files keep them
+    # with the parameters.
+    state_names = ()
+
+    @property
+    def state(self):
+        """The arrays named by ``state_names``: the model's non-trained state."""
+        return [getattr(self, name) for name in self.state_names]
+
     # Whether ``forward`` always returns an array of its own, never its input
     # or a view of it: an activation after such a layer may work in place.
     returns_new_array = False

@@ -106,6 +106,16 @@ class Sequential(Layer):
         return [g for layer in self.layers for g in layer.grads]
 
     @property
+    def state(self):
+        """Every layer's non-trained state arrays, input side first."""
+        return [array for layer in self.layers for array in layer.state]
+
+    @property
+    def arrays(self):
+        """What the network computes with: ``params``, then ``state``."""
+        return self.params + self.state
+
+    @property
     def param_roles(self):
         return tuple(role for layer in self.layers for role in layer.param_roles)
 
