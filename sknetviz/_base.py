@@ -260,13 +260,12 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 self._undo(before, call_start)
                 raise
             return_to_last_finished_epoch(state)
+            # partial_fit's one epoch is kept, and the interrupt goes on to
+            # stop the caller's loop of partial_fit calls, as asked.
+            self._keep_finished_epochs(warn=not incremental)
             if incremental:
-                # Its one epoch is kept, and the interrupt goes on to stop
-                # the caller's loop of partial_fit calls, as asked.
-                with interrupts_held():
-                    self._set_fitted_attributes()
                 raise
-            return self._keep_finished_epochs()
+            return self
         except BaseException:
             self._undo(before, call_start)
             raise
@@ -303,10 +302,12 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if call_start is not None:
                 call_start.restore()
 
-    def _keep_finished_epochs(self):
+    def _keep_finished_epochs(self, warn=True):
         """End a call that a Ctrl-C cut short with the epochs it finished."""
         with interrupts_held():
             self._set_fitted_attributes()
+        if not warn:
+            return
         kept = (
             "the best validation epoch so far (early_stopping)"
             if self.early_stopping
@@ -318,9 +319,8 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             UserWarning,
             stacklevel=4,
         )
-        return self
 
-    def _check_sample_weight(self, sample_weight, X):
+    def _checked_sample_weight(self, sample_weight, X):
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         if np.any(sample_weight < 0):
             raise ValueError(
@@ -391,8 +391,8 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes, train=True):
         if train and incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
-        if self.solver == "lbfgs" and self._training_noise():
-            noise = self._training_noise()
+        noise = self._training_noise() if self.solver == "lbfgs" else []
+        if noise:
             raise ValueError(
                 f"{' and '.join(noise)} need{'s' if len(noise) == 1 else ''} a "
                 "stochastic solver: L-BFGS minimises one fixed objective, and "
@@ -411,7 +411,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         X, Y, y = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
-            sample_weight = self._check_sample_weight(sample_weight, X)
+            sample_weight = self._checked_sample_weight(sample_weight, X)
 
         if first_pass:
             self._rng, noise_rng, init_rng = self._make_rngs()

@@ -277,7 +277,7 @@ def check_divergence(state):
     lower the loss, so it cannot run away.
     """
     _check_finite_params(state)
-    reference = getattr(state, "initial_weight_rms", 0.0)
+    reference = state.initial_weight_rms
     rms = weight_rms(state.network)
     if reference > 0 and rms > RUNAWAY_GROWTH * reference:
         raise _diverged(
@@ -784,7 +784,7 @@ class ConvergenceMonitor(Hook):
                 self.best_validation_score = score
                 self.best_params = [a.copy() for a in state.network.arrays]
         else:
-            loss = state.record[vars(self).get("monitored", "loss")]
+            loss = state.record[self.monitored]
             improved = loss <= self.best_loss - self.tol
             self.best_loss = min(self.best_loss, loss)
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1

@@ -249,37 +249,19 @@ def test_the_cnn_keeps_its_finished_epochs_too(digits, monkeypatch):
     _assert_same_model(cnn, SimpleCNNClassifier(max_iter=2, **params).fit(X, y), X)
 
 
+@pytest.mark.parametrize("place", ["fitted attributes", "on_train_end"])
 def test_ctrl_c_after_a_partial_fit_epoch_keeps_it_and_reaches_the_caller(
-    digits, monkeypatch
+    place, digits, monkeypatch
 ):
     X, y = digits
     clf = MLPVisualClassifier((16,), random_state=0)
     clf.partial_fit(X, y, classes=np.unique(y))
-    monkeypatch.setattr(
-        clf,
-        "_set_fitted_attributes",
-        _after_call(clf._set_fitted_attributes, 1, _ctrl_c("signal")),
-    )
-    with pytest.raises(KeyboardInterrupt):
-        clf.partial_fit(X, y)
-    monkeypatch.undo()
-    expected = MLPVisualClassifier((16,), random_state=0)
-    expected.partial_fit(X, y, classes=np.unique(y))
-    expected.partial_fit(X, y)
-    _assert_same_model(clf, expected, X)
-
-
-def test_ctrl_c_as_partial_fit_ends_keeps_its_epoch_and_reaches_the_caller(
-    digits, monkeypatch
-):
-    X, y = digits
-    clf = MLPVisualClassifier((16,), random_state=0)
-    clf.partial_fit(X, y, classes=np.unique(y))
-    monkeypatch.setattr(
-        ConvergenceMonitor,
-        "on_train_end",
-        _on_call(ConvergenceMonitor.on_train_end, 1, _ctrl_c("signal")),
-    )
+    if place == "fitted attributes":
+        interrupted = _after_call(clf._set_fitted_attributes, 1, _ctrl_c("signal"))
+        monkeypatch.setattr(clf, "_set_fitted_attributes", interrupted)
+    else:
+        interrupted = _on_call(ConvergenceMonitor.on_train_end, 1, _ctrl_c("signal"))
+        monkeypatch.setattr(ConvergenceMonitor, "on_train_end", interrupted)
     with pytest.raises(KeyboardInterrupt):
         clf.partial_fit(X, y)
     monkeypatch.undo()
