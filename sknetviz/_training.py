@@ -102,7 +102,9 @@ class Objective:
 
     def loss_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
         """Forward and backward on a batch: fill the grads, return the loss."""
-        logits = self.network.forward(X, training=True, sample_keys=sample_keys)
+        logits = self.network.forward(
+            X, training=True, sample_keys=sample_keys, sample_weight=sample_weight
+        )
         P = self._output_function(logits, out=logits)
         loss = self._loss(Y, P, sample_weight)
         self.network.backward(self._output_delta(Y, P, sample_weight))

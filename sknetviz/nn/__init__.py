@@ -11,6 +11,7 @@ from .layers import Activation, Dense, Dropout, Flatten, Layer, Reshape
 from .losses import LOSSES, OUTPUT_LOSS
 from .network import Sequential
 from .optimizers import SGD, Adam, minimize_lbfgs
+from .residual import Residual
 
 __all__ = [
     "ACTIVATIONS",
@@ -29,6 +30,7 @@ __all__ = [
     "MaxPool2D",
     "RandomShift",
     "Reshape",
+    "Residual",
     "Sequential",
     "default_initializer",
     "get_activation",

@@ -124,6 +124,28 @@ class Layer:
     # Values per sample of scratch that a pass needs beyond its output (a
     # convolution's im2col), for sizing inference chunks.
     scratch_values = 0
+    # Whether a training pass weighs the batch's samples (a batch norm's
+    # statistics): such a layer takes the batch's ``sample_weight``, set by
+    # the network before the pass (None: equal weights).
+    uses_sample_weight = False
+    # The sub-layers of a container (Sequential, Residual), input side first.
+    # A container's ``params``, ``grads``, ``param_roles`` and ``state``
+    # include its children's, and every walk over a network recurses here.
+    children = ()
+
+    def walk(self):
+        """This layer, then every layer inside it, depth first.
+
+        Examples
+        --------
+        >>> from sknetviz.nn import Dense, Residual, Sequential
+        >>> net = Sequential([Dense(4), Residual([Dense(4)])])
+        >>> [type(layer).__name__ for layer in net.walk()]
+        ['Sequential', 'Dense', 'Residual', 'Dense']
+        """
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
     def get_config(self):
         """The constructor's arguments, as the layer holds them.

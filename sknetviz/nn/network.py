@@ -45,18 +45,41 @@ class Sequential(Layer):
     def __init__(self, layers):
         self.layers = list(layers)
 
+    @property
+    def children(self):
+        return self.layers
+
+    # Whether ``backward`` returns the gradient with respect to the input.
+    # Off by default: a network's input is the data. A container holding this
+    # network as a sub-layer sets it, and it passes down to the first layers.
+    _propagate_delta = False
+
+    @property
+    def propagate_delta(self):
+        return self._propagate_delta
+
+    @propagate_delta.setter
+    def propagate_delta(self, value):
+        self._propagate_delta = bool(value)
+        if "values_per_sample" in vars(self):  # initialized
+            self._set_inplace_and_first_layer()
+
     def initialize(self, input_shape, rng, dtype):
         """Allocate every layer's parameters; return the output shape."""
         shape = tuple(input_shape)
         self.values_per_sample = int(np.prod(shape))
         for layer in self.layers:
             shape = layer.initialize(shape, rng, dtype)
-            if len(layer.param_roles) != len(layer.params):
+            if len(layer.param_roles) != len(layer.params) or len(layer.grads) != len(
+                layer.params
+            ):
                 raise TypeError(
                     f"{layer!r} holds {len(layer.params)} trainable array(s) but "
-                    f"declares {len(layer.param_roles)} role(s) in param_roles: "
+                    f"declares {len(layer.param_roles)} role(s) in param_roles "
+                    f"and {len(layer.grads)} gradient(s) in grads: "
                     "give each array of params its role, 'weight' (penalised, "
-                    "in coefs_), 'bias' (in intercepts_) or a name of your own."
+                    "in coefs_), 'bias' (in intercepts_) or a name of your own; "
+                    "and one gradient array in grads for each."
                 )
             self.values_per_sample = max(
                 self.values_per_sample,
@@ -78,7 +101,7 @@ class Sequential(Layer):
 
     def _set_inplace_and_first_layer(self):
         previous_makes_new_array = False
-        params_below = False
+        params_below = self.propagate_delta
         for layer in self.layers:
             if isinstance(layer, Activation):
                 layer.inplace = previous_makes_new_array
@@ -88,9 +111,23 @@ class Sequential(Layer):
             params_below = params_below or bool(layer.params)
             previous_makes_new_array = layer.returns_new_array
 
+    @property
+    def scratch_values(self):
+        """Values per sample a pass holds at its widest (for an enclosing network)."""
+        return getattr(self, "values_per_sample", 0)
+
+    @property
+    def returns_new_array(self):
+        return bool(self.layers) and self.layers[-1].returns_new_array
+
     def noise_layers(self):
-        """The layers that draw random numbers in training (Dropout, RandomShift)."""
-        return [layer for layer in self.layers if layer.draws_noise]
+        """The layers, at any depth, that draw random numbers in training
+        (Dropout, RandomShift)."""
+        return [layer for layer in self.walk() if layer.draws_noise]
+
+    def weighing_layers(self):
+        """The layers, at any depth, that weigh a batch's samples (BatchNorm)."""
+        return [layer for layer in self.walk() if layer.uses_sample_weight]
 
     def reseed(self, rng):
         """Point every layer that draws random numbers at ``rng``."""
@@ -144,23 +181,34 @@ class Sequential(Layer):
     @property
     def needs_sample_keys(self):
         """Whether a training pass draws per-sample noise (the network has dropout)."""
-        return any(layer.draws_noise for layer in self.layers)
+        return any(layer.draws_noise for layer in self.walk())
 
     def sample_keys(self, X):
         """Content keys of the rows of ``X``, for :meth:`forward`'s ``sample_keys``."""
         return sample_keys(X)
 
-    def forward(self, X, training=False, sample_keys=None):
+    def forward(self, X, training=False, sample_keys=None, sample_weight=None):
         """Run ``X`` through every layer; return the last layer's output.
 
         ``sample_keys`` (from :meth:`sample_keys` on the whole data, indexed
         like the batch) saves the noise layers from hashing the batch again.
+        ``sample_weight`` (the batch's) goes to the layers that weigh
+        samples in training. Both reach the layers at any depth; a network
+        inside another leaves alone what the outer one has handed out.
         """
-        if training and self.needs_sample_keys:
-            if sample_keys is None:
-                sample_keys = self.sample_keys(X)
-            for layer in self.noise_layers():
-                layer.sample_keys = sample_keys
+        if training:
+            noise_layers = self.noise_layers()
+            if sample_keys is not None:
+                for layer in noise_layers:
+                    layer.sample_keys = sample_keys
+            elif any(layer.sample_keys is None for layer in noise_layers):
+                keys = self.sample_keys(X)
+                for layer in noise_layers:
+                    if layer.sample_keys is None:
+                        layer.sample_keys = keys
+            if sample_weight is not None:
+                for layer in self.weighing_layers():
+                    layer.sample_weight = sample_weight
         for layer in self.layers:
             X = layer.forward(X, training=training)
         return X
@@ -178,9 +226,17 @@ class Sequential(Layer):
         return delta
 
     def release_work_arrays(self):
-        """Free the arrays layers keep between training passes; call after training."""
+        """Free the arrays layers keep between training passes; call after training.
+
+        Also forgets any batch's keys or weights that a pass cut short left
+        undelivered.
+        """
         for layer in self.layers:
             layer.release_work_arrays()
+        for layer in self.noise_layers():
+            layer.sample_keys = None
+        for layer in self.weighing_layers():
+            layer.sample_weight = None
 
     def squared_weight_norm(self):
         """Sum of the squared weights, the quantity the L2 penalty scales."""

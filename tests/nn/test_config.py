@@ -13,6 +13,7 @@ from sknetviz.nn import (
     Dropout,
     Flatten,
     MaxPool2D,
+    Residual,
     Sequential,
 )
 from sknetviz.nn.conv import RandomShift
@@ -30,6 +31,10 @@ LAYERS = [
     (MaxPool2D(), "MaxPool2D()"),
     (AvgPool2D(3), "AvgPool2D(pool_size=(3, 3))"),
     (RandomShift(2), "RandomShift(max_shift=2)"),
+    (
+        Residual([Dense(4), Activation("relu")]),
+        "Residual([Dense(4), Activation('relu')])",
+    ),
 ]
 
 
