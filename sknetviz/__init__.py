@@ -1,7 +1,7 @@
 """sknetviz: scikit-learn-compatible neural networks made to be looked at."""
 
 from ._cnn import SimpleCNNClassifier
-from ._mlp import MLPVisualClassifier
+from ._mlp import MLPVisualClassifier, MLPVisualRegressor
 from ._training import DivergenceError
 
 __version__ = "0.1.0.dev0"
@@ -9,6 +9,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "DivergenceError",
     "MLPVisualClassifier",
+    "MLPVisualRegressor",
     "SimpleCNNClassifier",
     "__version__",
 ]

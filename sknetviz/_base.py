@@ -1,8 +1,10 @@
-"""BaseNetClassifier: the scikit-learn glue shared by sknetviz's classifiers.
+"""BaseNet: the scikit-learn glue shared by every sknetviz estimator.
 
-Parameter constraints, input validation, label encoding, fit / partial_fit /
-predict and the fitted attributes live here; each estimator only says how to
-build its network from its parameters (``_build_network``).
+Fitting, partial fitting, input validation, the early-stopping split, the
+training hooks, history and the fitted attributes live here. What differs
+between a classifier and a regressor (targets, output activation, score,
+predict) lives in ``_classifier.py`` and ``_regressor.py``; each estimator
+only says how to build its network (``_build_network``).
 """
 
 import math
@@ -12,23 +14,14 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
@@ -48,7 +41,7 @@ from ._training import (
     run_epochs,
     run_lbfgs,
 )
-from .nn import INITIALIZERS, SGD, Adam, default_initializer
+from .nn import SGD, Adam
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -67,7 +60,7 @@ def positive_ints(name, value):
     return tuple(int(v) for v in values)
 
 
-def _has_stochastic_solver(estimator):
+def has_stochastic_solver(estimator):
     if estimator.solver not in _STOCHASTIC_SOLVERS:
         raise AttributeError(
             "partial_fit is only available for stochastic optimizers. "
@@ -76,12 +69,15 @@ def _has_stochastic_solver(estimator):
     return True
 
 
-class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
-    """Base class of sknetviz's classifiers; not for direct use.
+class BaseNet(CallbackSupportMixin, BaseEstimator):
+    """Base class of sknetviz's estimators; not for direct use.
 
-    Subclasses define ``__init__`` (storing their parameters) and
-    ``_build_network(n_features, n_outputs, init)`` returning an uninitialised
-    :class:`~sknetviz.nn.Sequential` that ends in the output logits.
+    A concrete estimator combines it with the classifier part
+    (:class:`~sknetviz._classifier.NetClassifierMixin`) or the regressor part
+    (:class:`~sknetviz._regressor.NetRegressorMixin`), defines ``__init__``
+    (storing its parameters) and ``_build_network(n_features, n_outputs)``,
+    returning an uninitialised :class:`~sknetviz.nn.Sequential` that ends in
+    the output layer's pre-activation.
     """
 
     _parameter_constraints: dict = {
@@ -112,8 +108,6 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
-        "init": [StrOptions({"auto", *INITIALIZERS})],
     }
 
     def __setstate__(self, state):
@@ -124,30 +118,19 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self._architecture = self._architecture_parameters()
 
     @abstractmethod
-    def _build_network(self, n_features, n_outputs, init):
+    def _build_network(self, n_features, n_outputs):
         """Return the uninitialised network for this estimator's parameters."""
 
-    @abstractmethod
-    def _hidden_activation(self):
-        """Name of the hidden activation, which picks the 'auto' initializer."""
+    def _architecture_parameters(self):
+        """The parameters that define the network, resolved, by name.
 
-    def _dropout_setting(self):
-        """The dropout rate(s) to use; estimators with an 'auto' default resolve it."""
-        return self.dropout
+        ``warm_start`` and ``partial_fit`` refuse a change to any of them.
+        """
+        return {}
 
-    def _dropout_rates(self, n_hidden):
-        """One dropout rate per hidden layer, validated."""
-        rates = np.atleast_1d(np.asarray(self._dropout_setting(), dtype=float))
-        if rates.ndim != 1 or (rates.size != 1 and rates.size != n_hidden):
-            raise ValueError(
-                f"dropout must be a float or one rate per hidden layer ({n_hidden}), "
-                f"got {self.dropout!r}."
-            )
-        if not np.all((rates >= 0) & (rates < 1)):  # NaN fails both
-            raise ValueError(
-                f"Each dropout rate must be in [0, 1), got {self.dropout!r}."
-            )
-        return np.broadcast_to(rates, (n_hidden,)).tolist()
+    def _training_noise(self):
+        """The settings that draw random noise in training, as 'name=value'."""
+        return []
 
     # ------------------------------------------------------------------ fit
 
@@ -160,7 +143,8 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data. float32 input trains in float32.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Class labels, or a label-indicator matrix for multilabel targets.
+            The targets: class labels (or a label-indicator matrix for
+            multilabel targets) for a classifier, values for a regressor.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
 
@@ -170,69 +154,6 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
-
-    @available_if(_has_stochastic_solver)
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
-        """Update the model with one epoch over the given data.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-        classes : array-like of shape (n_classes,), default=None
-            Every class across all calls. Required on the first call; ``y``
-            need not contain them all.
-
-        Returns
-        -------
-        self : object
-            The updated estimator.
-        """
-        return self._fit(
-            X, y, sample_weight=sample_weight, incremental=True, classes=classes
-        )
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def initialize(self, X, y, classes=None):
-        """Set up a new network for X and y without training it: epoch 0.
-
-        The weights are drawn exactly as the first call to ``fit`` or
-        ``partial_fit`` would draw them, and a following ``partial_fit``
-        continues from here as if it had set them up itself. The model
-        predicts (with its random weights) and ``history_`` is empty. This is
-        the guide's "random initialisation" picture, made real.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Data whose shape and dtype the network is built for.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets; their labels must be among ``classes``.
-        classes : array-like of shape (n_classes,), default=None
-            Every class the model will know; the labels of ``y`` when None.
-
-        Returns
-        -------
-        self : object
-            The estimator, with fitted attributes and ``n_iter_ == 0``.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_moons
-        >>> from sknetviz import MLPVisualClassifier
-        >>> X, y = make_moons(n_samples=100, random_state=0)
-        >>> clf = MLPVisualClassifier((8,), random_state=0).initialize(X, y)
-        >>> clf.n_iter_, clf.history_, clf.predict(X[:3]).shape
-        (0, [], (3,))
-        """
-        if classes is None and not type_of_target(y).startswith("multilabel"):
-            classes = unique_labels(y)
-        return self._fit(X, y, incremental=True, classes=classes, train=False)
 
     def _fit(
         self, X, y, sample_weight=None, incremental=False, classes=None, train=True
@@ -366,28 +287,6 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             f"cannot change: {'; '.join(changed)}. {how} with the new settings."
         )
 
-    def _architecture_parameters(self):
-        """The parameters that define the network, resolved, by name."""
-        sizes = self._hidden_sizes()
-        return {
-            "hidden_layer_sizes": sizes,
-            "activation": self.activation,
-            "init": self._resolved_init(),
-            "dropout": tuple(self._dropout_rates(len(sizes))),
-        }
-
-    def _resolved_init(self):
-        if self.init == "auto":
-            return default_initializer(self._hidden_activation())
-        return self.init
-
-    def _training_noise(self):
-        """The settings that draw random noise in training, as 'name=value'."""
-        sizes = self._hidden_sizes()
-        if sizes and any(self._dropout_rates(len(sizes))):
-            return [f"dropout={self.dropout!r}"]
-        return []
-
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes, train=True):
         if train and incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
@@ -404,11 +303,8 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         )
         if not first_pass:
             self._check_architecture(incremental)
-        if incremental and _check_partial_fit_first_call(self, classes):
-            self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(
-                y if type_of_target(y).startswith("multilabel") else classes
-            )
+        if incremental:
+            self._first_partial_fit(y, classes)
         X, Y, y = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
             sample_weight = self._checked_sample_weight(sample_weight, X)
@@ -485,6 +381,29 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         return root.spawn(3)
 
+    # The targets part's hooks (see _classifier.py and _regressor.py).
+
+    def _first_partial_fit(self, y, classes):
+        """Set up what a first partial_fit needs before validation (labels)."""
+
+    @abstractmethod
+    def _encode_targets(self, X, y, incremental, first_pass):
+        """``(Y, y)``: the training targets in X's dtype, and y as validated."""
+
+    @abstractmethod
+    def _output_activation(self):
+        """The output activation, whose canonical loss is trained."""
+
+    @abstractmethod
+    def _score_outputs(self, Y, P, sample_weight):
+        """The validation score of outputs ``P`` against targets ``Y``."""
+
+    def _stratify(self, Y, y):
+        """What the early-stopping split stratifies by, or None."""
+        return None
+
+    _y_numeric = False
+
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
             self,
@@ -492,43 +411,19 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
+            y_numeric=self._y_numeric,
             dtype=(np.float64, np.float32),
             reset=reset,
         )
         if sp.issparse(X):
             X = X.tocsr()  # batches are rows
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y)
-            self.classes_ = self._label_binarizer.classes_
-        else:
-            classes = unique_labels(y)
-            if self.warm_start and not incremental:
-                if set(classes) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        "as in the previous call to fit. Previously got "
-                        f"{self.classes_}, "
-                        f"`y` has {classes}."
-                    )
-            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
-                raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {classes}."
-                )
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
+        Y, y = self._encode_targets(X, y, incremental, first_pass=reset)
         return X, Y, y
 
     def _initialize(self, X, Y, rng):
         n_outputs = Y.shape[1]
-        if self._label_binarizer.y_type_ == "multiclass":
-            out_activation = "softmax"
-        else:
-            out_activation = "logistic"
-        network = self._build_network(X.shape[1], n_outputs, self._resolved_init())
+        out_activation = self._output_activation()
+        network = self._build_network(X.shape[1], n_outputs)
         self._initialize_network(network, X.shape[1], rng, X.dtype)
         self._state = TrainingState(
             network, Objective(network, out_activation, self.alpha), None
@@ -555,7 +450,7 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             X_train, X_val, Y_train, Y_val, sw_train, sw_val = self._validation_split(
                 X, Y, y, sample_weight
             )
-            hooks.append(Validation(X_val, Y_val, sw_val))
+            hooks.append(Validation(X_val, Y_val, sw_val, score=self._score_outputs))
         stochastic = self.solver in _STOCHASTIC_SOLVERS
         # Dropout and augmentation make the epoch loss too jumpy for tol:
         # without a validation set, stopping watches the loss with them off.
@@ -602,14 +497,9 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             f"early_stopping holds out validation_fraction="
             f"{self.validation_fraction} of the {n_samples} samples ({n_val})"
         )
-        # Stratified by class, and the split's own errors come first. Binary
-        # targets go in as MLPClassifier passes them, its binarized column:
-        # the same split as the labels give, and scikit-learn's own message.
-        # Multilabel rows are not stratified: most label combinations are too
-        # rare for it.
-        multilabel = self._label_binarizer.y_type_.startswith("multilabel")
-        binary = Y.shape[1] == 1 and not multilabel
-        stratify = None if multilabel else Y.astype(bool) if binary else y
+        # A classifier's split is stratified by class, and the split's own
+        # errors come first.
+        stratify = self._stratify(Y, y)
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
         try:
             parts = train_test_split(
@@ -619,16 +509,22 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 stratify=stratify,
             )
         except ValueError as error:
-            labels, counts = np.unique(y, return_counts=True)
-            rare = [f"{label!r}" for label, count in zip(labels, counts) if count < 2]
-            which = (
-                f"; in y, {', '.join(rare)} {'has' if len(rare) == 1 else 'have'} "
-                "a single member, and a stratified split needs at least 2 of each"
-                if rare and not multilabel
-                else ""
-            )
+            which = ""
+            if stratify is not None:
+                labels, counts = np.unique(y, return_counts=True)
+                rare = [
+                    f"{label!r}" for label, count in zip(labels, counts) if count < 2
+                ]
+                which = (
+                    f"; in y, {', '.join(rare)} {'has' if len(rare) == 1 else 'have'}"
+                    " a single member, and a stratified split needs at least 2 of "
+                    "each"
+                    if rare
+                    else ""
+                )
             raise ValueError(
-                f"{str(error).rstrip('.')}. Cannot make the stratified "
+                f"{str(error).rstrip('.')}. Cannot make the "
+                f"{'stratified ' if stratify is not None else ''}"
                 f"early-stopping split: {held_out}{which}. Increase "
                 "validation_fraction or the size of your dataset, or set "
                 "early_stopping=False."
@@ -740,7 +636,8 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
 
-    def _forward_proba(self, X):
+    def _forward_output(self, X):
+        """The network's output for X, after the output activation."""
         check_is_fitted(self)
         X = validate_data(
             self,
@@ -755,69 +652,10 @@ class BaseNetClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         """The samples as rows of features; estimators taking images override it."""
         return X
 
-    def predict_proba(self, X):
-        """Probability estimates.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y_prob : ndarray of shape (n_samples, n_classes)
-            The probability of each class, in the order of ``classes_``.
-        """
-        P = self._forward_proba(X)
-        if self.n_outputs_ == 1 and len(self.classes_) == 1:
-            # Fitted on one class (MLPClassifier would give two columns here):
-            # that class is certain, and there is one column per class.
-            return np.ones_like(P)
-        if self.n_outputs_ == 1:
-            P = P.ravel()
-            return np.column_stack([1 - P, P])
-        return P
-
-    def predict_log_proba(self, X):
-        """Log of probability estimates.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        log_y_prob : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``.
-        """
-        P = self.predict_proba(X)
-        with np.errstate(divide="ignore"):
-            return np.log(P, out=P)
-
-    def predict(self, X):
-        """Predict class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The predicted classes (an indicator matrix for multilabel targets).
-        """
-        P = self._forward_proba(X)
-        if self.n_outputs_ == 1:
-            P = P.ravel()
-        return self._label_binarizer.inverse_transform(P)
-
     def __sklearn_is_fitted__(self):
         return hasattr(self, "network_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
-        tags.classifier_tags.multi_label = True
         return tags

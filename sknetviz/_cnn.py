@@ -7,12 +7,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNetClassifier, positive_ints
+from ._base import BaseNet, positive_ints
+from ._classifier import NetClassifierMixin
+from ._hidden import HiddenStackMixin
 from .nn import (
     Activation,
     Conv2D,
-    Dense,
-    Dropout,
     Flatten,
     MaxPool2D,
     Sequential,
@@ -21,7 +21,7 @@ from .nn.conv import RandomShift
 from .nn.layers import Reshape
 
 
-class SimpleCNNClassifier(BaseNetClassifier):
+class SimpleCNNClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
     """Convolutional network classifier for small images.
 
     One block of Conv2D ('same' padding, stride 1), MaxPool2D and the
@@ -128,7 +128,8 @@ history_, network_
         return self.dropout
 
     _parameter_constraints: dict = {
-        **BaseNetClassifier._parameter_constraints,
+        **BaseNet._parameter_constraints,
+        **HiddenStackMixin._parameter_constraints,
         "filters": ["array-like"],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "pool_size": [Interval(Integral, 1, None, closed="left")],
@@ -138,11 +139,6 @@ history_, network_
             Interval(Real, 0, 1, closed="left"),
             "array-like",
             StrOptions({"auto"}),
-        ],
-        "activation": [
-            StrOptions(
-                {"identity", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"}
-            )
         ],
         "augment": ["boolean"],
     }
@@ -215,9 +211,6 @@ history_, network_
     def _hidden_activation(self):
         return self.activation
 
-    def _hidden_sizes(self):
-        return positive_ints("hidden_layer_sizes", self.hidden_layer_sizes)
-
     def _architecture_parameters(self):
         return {
             **super()._architecture_parameters(),
@@ -284,11 +277,11 @@ history_, network_
         side = math.isqrt(n_features)
         return (side, side, 1) if side * side == n_features else (1, n_features, 1)
 
-    def _build_network(self, n_features, n_outputs, init):
+    def _build_network(self, n_features, n_outputs):
+        init = self._resolved_init()
         self.image_shape_ = self._resolve_image_shape(n_features)
         height, width, _ = self.image_shape_
         filters = positive_ints("filters", self.filters)
-        sizes = self._hidden_sizes()
         # Shapes the user gave are held to the stack: too small is an error.
         # Shapes guessed from rows of features shrink the pooling window to
         # what is left, so any 2-D input works (a 1 x n strip pools along n).
@@ -323,13 +316,7 @@ history_, network_
                 Activation(self.activation),
             ]
         layers.append(Flatten())
-        rates = self._dropout_rates(len(sizes))
-        for size, rate in zip(sizes, rates):
-            layers += [Dense(size, init=init), Activation(self.activation)]
-            if rate > 0:
-                layers.append(Dropout(rate))
-        layers.append(Dense(n_outputs, init=init))
-        return Sequential(layers)
+        return Sequential(layers + self._dense_stack(n_outputs))
 
     def _initialize_network(self, network, n_features, rng, dtype):
         try:

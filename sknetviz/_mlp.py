@@ -1,15 +1,28 @@
-"""MLPVisualClassifier: scikit-learn's MLPClassifier on sknetviz's core, with dropout,
-initializers, a per-epoch history and training hooks."""
+"""MLPVisualClassifier and MLPVisualRegressor: scikit-learn's MLPClassifier and
+MLPRegressor on sknetviz's core, with dropout, initializers, a per-epoch
+history and training hooks."""
 
 from numbers import Integral
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNetClassifier, positive_ints
-from .nn import Activation, Dense, Dropout, Sequential
+from ._base import BaseNet
+from ._classifier import NetClassifierMixin
+from ._hidden import HiddenStackMixin
+from ._regressor import NetRegressorMixin
+from .nn import Sequential
+
+_MLP_CONSTRAINTS = {
+    **BaseNet._parameter_constraints,
+    **HiddenStackMixin._parameter_constraints,
+    "hidden_layer_sizes": [
+        "array-like",
+        Interval(Integral, 1, None, closed="left"),
+    ],
+}
 
 
-class MLPVisualClassifier(BaseNetClassifier):
+class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
     """Multi-layer perceptron classifier that records what it learns.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
@@ -156,18 +169,7 @@ class MLPVisualClassifier(BaseNetClassifier):
     ['clean_loss', 'epoch', 'grad_norms', 'learning_rate', 'loss', 'seconds']
     """
 
-    _parameter_constraints: dict = {
-        **BaseNetClassifier._parameter_constraints,
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [
-            StrOptions(
-                {"identity", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"}
-            )
-        ],
-    }
+    _parameter_constraints: dict = _MLP_CONSTRAINTS
 
     def __init__(
         self,
@@ -224,19 +226,182 @@ class MLPVisualClassifier(BaseNetClassifier):
         self.dropout = dropout
         self.init = init
 
-    def _hidden_sizes(self):
-        return positive_ints("hidden_layer_sizes", self.hidden_layer_sizes)
+    def _hidden_activation(self):
+        return self.activation
+
+    def _build_network(self, n_features, n_outputs):
+        return Sequential(self._dense_stack(n_outputs))
+
+
+class MLPVisualRegressor(HiddenStackMixin, NetRegressorMixin, BaseNet):
+    """Multi-layer perceptron regressor that records what it learns.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
+    the same parameters, defaults, fitted attributes and conventions (the
+    squared error with an identity output, or the Poisson deviance with an
+    exponential one; several targets at once; R² as ``score``), trained by
+    sknetviz's NumPy backprop core. Like :class:`MLPVisualClassifier`, it
+    adds ``dropout``, ``init`` and a per-epoch ``history_``.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        Half the squared error with an identity output, or half the Poisson
+        deviance with an ``exp`` output (for counts and rates: ``y >= 0``).
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer.
+    activation : {'identity', 'logistic', 'sigmoid', 'tanh', 'relu', \
+            'leaky_relu'}, default='relu'
+        Activation of the hidden layers.
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The weight optimizer.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty on the weights.
+    batch_size : int or 'auto', default='auto'
+        Minibatch size of the stochastic solvers; 'auto' is ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule of the 'sgd' solver.
+    learning_rate_init : float, default=0.001
+        Initial learning rate of 'sgd' and 'adam'.
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (L-BFGS).
+    shuffle : bool, default=True
+        Whether to shuffle the samples each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Decides the initialisation, shuffling, early-stopping split and
+        dropout masks.
+    tol : float, default=1e-4
+        Tolerance on the loss (or validation score) improvement.
+    verbose : bool, default=False
+        Print one line per epoch.
+    warm_start : bool, default=False
+        Reuse the previous solution as initialisation on the next ``fit``.
+    momentum : float, default=0.9
+        Momentum of 'sgd'.
+    nesterovs_momentum : bool, default=True
+        Whether 'sgd' uses Nesterov's momentum.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (not stratified), stop
+        when its R² has not improved by ``tol`` for ``n_iter_no_change``
+        epochs and keep the best weights.
+    validation_fraction : float, default=0.1
+        Fraction of the data held out for early stopping.
+    beta_1 : float, default=0.9
+        Decay of Adam's first-moment estimates.
+    beta_2 : float, default=0.999
+        Decay of Adam's second-moment estimates.
+    epsilon : float, default=1e-8
+        Adam's numerical-stability term.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of 'lbfgs'.
+    dropout : float or array-like of shape (n_layers - 2,), default=0.0
+        Inverted-dropout rate after each hidden layer, each in [0, 1).
+    init : {'auto', 'xavier_uniform', 'xavier_normal', 'he_uniform', \
+            'he_normal'}, default='auto'
+        Weight initializer; 'auto' is 'he_uniform' for 'relu' and
+        'leaky_relu' and 'xavier_uniform' otherwise.
+
+    Attributes
+    ----------
+    loss_, best_loss_, loss_curve_, validation_scores_, \
+validation_loss_curve_, best_validation_score_, t_, coefs_, intercepts_, \
+n_features_in_, feature_names_in_, n_iter_, n_layers_, n_outputs_, history_, \
+network_
+        As in :class:`MLPVisualClassifier`; the validation scores are R².
+    out_activation_ : str
+        'identity', or 'exp' with ``loss='poisson'``.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPRegressor : The estimator this one mirrors.
+    MLPVisualClassifier : The classifier, with the same training.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sknetviz import MLPVisualRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=4, noise=1, random_state=0)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    >>> reg = MLPVisualRegressor((32,), solver="lbfgs", max_iter=500,
+    ...                          random_state=0).fit(X_train, y_train)
+    >>> bool(reg.score(X_test, y_test) > 0.95)
+    True
+    >>> reg.predict(X_test[:2]).shape, reg.out_activation_
+    ((2,), 'identity')
+    """
+
+    _parameter_constraints: dict = {
+        **_MLP_CONSTRAINTS,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        init="auto",
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.init = init
 
     def _hidden_activation(self):
         return self.activation
 
-    def _build_network(self, n_features, n_outputs, init):
-        sizes = self._hidden_sizes()
-        rates = self._dropout_rates(len(sizes))
-        layers = []
-        for size, rate in zip(sizes, rates):
-            layers += [Dense(size, init=init), Activation(self.activation)]
-            if rate > 0:
-                layers.append(Dropout(rate))
-        layers.append(Dense(n_outputs, init=init))
-        return Sequential(layers)
+    def _architecture_parameters(self):
+        return {**super()._architecture_parameters(), "loss": self.loss}
+
+    def _build_network(self, n_features, n_outputs):
+        return Sequential(self._dense_stack(n_outputs))

@@ -679,25 +679,21 @@ class History(Hook):
 class Validation(Hook):
     """Score a held-out set after each epoch: adds 'val_loss' and 'val_score'.
 
-    'val_loss' is the unregularised loss; 'val_score' is the accuracy (for
-    multilabel targets, the subset accuracy), weighted by ``sample_weight``.
+    'val_loss' is the unregularised loss; 'val_score' is ``score(Y, P,
+    sample_weight)`` of the outputs ``P``: a classifier's accuracy, a
+    regressor's R².
     """
 
-    def __init__(self, X, Y, sample_weight=None):
+    def __init__(self, X, Y, sample_weight=None, *, score):
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.score = score
 
     def on_epoch_end(self, state):
         P = state.objective.predict_proba(self.X)
-        if state.objective.out_activation == "softmax":
-            correct = P.argmax(axis=1) == self.Y.argmax(axis=1)
-        else:
-            correct = ((P > 0.5) == (self.Y > 0.5)).all(axis=1)
         state.record["val_loss"] = state.objective.data_loss(
             self.Y, P, self.sample_weight
         )
-        state.record["val_score"] = float(
-            np.average(correct, weights=self.sample_weight)
-        )
+        state.record["val_score"] = float(self.score(self.Y, P, self.sample_weight))
 
 
 class NoiseFreeLoss(Hook):

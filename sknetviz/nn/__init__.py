@@ -10,6 +10,7 @@ from .initializers import INITIALIZERS, default_initializer
 from .layers import Activation, Dense, Dropout, Flatten, Layer, Reshape
 from .losses import LOSSES, OUTPUT_LOSS
 from .network import Sequential
+from .normalization import BatchNorm
 from .optimizers import SGD, Adam, minimize_lbfgs
 from .residual import Residual
 
@@ -22,6 +23,7 @@ __all__ = [
     "Activation",
     "Adam",
     "AvgPool2D",
+    "BatchNorm",
     "Conv2D",
     "Dense",
     "Dropout",

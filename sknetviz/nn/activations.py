@@ -92,6 +92,16 @@ def softmax_derivative(A, delta, out=None):
     return out
 
 
+def exp(Z, out=None):
+    """The exponential: a Poisson regressor's output, always positive."""
+    return np.exp(Z, out=out)
+
+
+def exp_derivative(A, delta, out=None):
+    """Backpropagate through exp: f'(z) = exp(z) = A."""
+    return np.multiply(delta, A, out=out)
+
+
 ACTIVATIONS = {
     "identity": (identity, identity_derivative),
     "logistic": (logistic, logistic_derivative),
@@ -100,13 +110,14 @@ ACTIVATIONS = {
     "relu": (relu, relu_derivative),
     "leaky_relu": (leaky_relu, leaky_relu_derivative),
     "softmax": (softmax, softmax_derivative),
+    "exp": (exp, exp_derivative),
 }
 """dict: activation name -> ``(function, derivative)``.
 
 ``function(Z, out=None)`` returns f(Z); ``derivative(A, delta, out=None)``
 returns the gradient with respect to Z given the output ``A = f(Z)`` and the
 gradient ``delta`` with respect to ``A``. 'sigmoid' is another name for
-'logistic'.
+'logistic'. 'softmax' and 'exp' serve as output activations.
 """
 
 

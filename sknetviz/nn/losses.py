@@ -63,11 +63,55 @@ def binary_log_loss(Y, P, sample_weight=None):
     return _weighted_mean(per_sample, sample_weight)
 
 
+def squared_error(Y, P, sample_weight=None):
+    """Half the squared error, averaged over samples and then over outputs.
+
+    scikit-learn's MLPRegressor's loss, value for value. Its gradient, as
+    scikit-learn takes it, is that of the sum over outputs (the output delta
+    is ``(P - Y) * w / sum(w)``); with one output the two agree.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Target values.
+    P : ndarray of shape (n_samples, n_outputs)
+        Predictions (the identity of the output layer).
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the samples in the mean.
+
+    Returns
+    -------
+    loss : float
+    """
+    return 0.5 * float(np.average((Y - P) ** 2, weights=sample_weight, axis=0).mean())
+
+
+def poisson_deviance(Y, P, sample_weight=None):
+    """Half the Poisson deviance, averaged over samples, summed over outputs.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Non-negative targets (counts, rates).
+    P : ndarray of shape (n_samples, n_outputs)
+        Predicted means, ``exp`` of the output layer.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the samples in the mean.
+
+    Returns
+    -------
+    loss : float
+    """
+    per_entry = xlogy(Y, Y / P) - Y + P
+    return float(np.average(per_entry, weights=sample_weight, axis=0).sum())
+
+
 def canonical_output_delta(Y, P, sample_weight=None):
     """Gradient of the mean loss with respect to the output pre-activation.
 
-    Softmax with cross-entropy and the sigmoid with log-loss share it:
-    ``(P - Y) * w / sum(w)``.
+    Each output activation with its canonical loss shares it: softmax with
+    cross-entropy, the sigmoid with log-loss, the identity with the squared
+    error and exp with the Poisson deviance: ``(P - Y) * w / sum(w)``.
 
     Parameters
     ----------
@@ -90,6 +134,8 @@ def canonical_output_delta(Y, P, sample_weight=None):
 LOSSES = {
     "log_loss": (log_loss, canonical_output_delta),
     "binary_log_loss": (binary_log_loss, canonical_output_delta),
+    "squared_error": (squared_error, canonical_output_delta),
+    "poisson": (poisson_deviance, canonical_output_delta),
 }
 """dict: loss name -> ``(loss, output_delta)``.
 
@@ -97,5 +143,10 @@ LOSSES = {
 gradient of that loss with respect to the output layer's pre-activation.
 """
 
-OUTPUT_LOSS = {"softmax": "log_loss", "logistic": "binary_log_loss"}
+OUTPUT_LOSS = {
+    "softmax": "log_loss",
+    "logistic": "binary_log_loss",
+    "identity": "squared_error",
+    "exp": "poisson",
+}
 """dict: output activation -> the loss it is the canonical link of."""

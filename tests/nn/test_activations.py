@@ -23,6 +23,7 @@ REFERENCE_FORMULAS = {
     "relu": lambda Z: np.where(Z > 0, Z, 0.0),
     "leaky_relu": lambda Z: np.where(Z > 0, Z, LEAKY_RELU_SLOPE * Z),
     "softmax": _softmax_reference,
+    "exp": np.exp,
 }
 
 

@@ -8,6 +8,7 @@ from sknetviz import MLPVisualClassifier
 from sknetviz.nn import (
     Activation,
     AvgPool2D,
+    BatchNorm,
     Conv2D,
     Dense,
     Dropout,
@@ -31,6 +32,8 @@ LAYERS = [
     (MaxPool2D(), "MaxPool2D()"),
     (AvgPool2D(3), "AvgPool2D(pool_size=(3, 3))"),
     (RandomShift(2), "RandomShift(max_shift=2)"),
+    (BatchNorm(), "BatchNorm()"),
+    (BatchNorm(momentum=0.01), "BatchNorm(momentum=0.01)"),
     (
         Residual([Dense(4), Activation("relu")]),
         "Residual([Dense(4), Activation('relu')])",

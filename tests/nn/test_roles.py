@@ -78,7 +78,8 @@ class TwoWeights(Layer):
 class _WithOwnLayers(MLPVisualClassifier):
     """An MLP whose hidden stack holds the layers above."""
 
-    def _build_network(self, n_features, n_outputs, init):
+    def _build_network(self, n_features, n_outputs):
+        init = self._resolved_init()
         return Sequential(
             [
                 TwoWeights(6),

@@ -29,7 +29,8 @@ class Centre(Layer):
 
 
 class _Centred(MLPVisualClassifier):
-    def _build_network(self, n_features, n_outputs, init):
+    def _build_network(self, n_features, n_outputs):
+        init = self._resolved_init()
         return Sequential(
             [Dense(16, init=init), Centre(), Activation("relu"), Dense(n_outputs)]
         )
