@@ -116,6 +116,13 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             # Saved before the architecture was recorded: it was built with
             # the parameters it was saved with.
             self._architecture = self._architecture_parameters()
+        if "coefs_" in vars(self):
+            # coefs_ and intercepts_ are the network's own arrays. joblib and
+            # model files store each array apart, which parts a view from
+            # its array: point them at the network's again.
+            network = self._state.network
+            self.network_ = network
+            self.coefs_, self.intercepts_ = network.weights, network.biases
 
     @abstractmethod
     def _build_network(self, n_features, n_outputs):
@@ -348,6 +355,13 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                 raise KeyboardInterrupt  # kept, and passed on (see _fit)
             if state.interrupted:
                 self._keep_finished_epochs()
+            elif getattr(state, "diverged", None):
+                warnings.warn(
+                    f"{state.diverged} early_stopping kept the weights of the "
+                    "best validation epoch.",
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
             elif (
                 not incremental
                 and not state.stop

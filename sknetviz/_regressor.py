@@ -124,4 +124,6 @@ class NetRegressorMixin(RegressorMixin):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        # The Poisson deviance is for counts and rates.
+        tags.target_tags.positive_only = getattr(self, "loss", None) == "poisson"
         return tags

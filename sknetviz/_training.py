@@ -211,6 +211,11 @@ class Hook:
     def on_train_end(self, state):
         pass
 
+    def on_divergence(self, state):
+        """The epoch in ``state.record`` diverged; a hook that can keep a model
+        (early stopping's best epoch) says so by returning True."""
+        return False
+
     def checkpoint(self):
         """What :meth:`rollback` needs to return to this moment; None if nothing.
 
@@ -247,14 +252,21 @@ def weight_rms(network):
         return math.sqrt(network.squared_weight_norm() / n_weights)
 
 
-def _diverged(state, what):
+def _diverged(state, what, non_finite=False):
     rate = state.optimizer.learning_rate if state.optimizer is not None else None
     rate_text = f"the learning rate ({rate:g})" if rate is not None else "the step size"
+    # scikit-learn's own sentence too, for code that matches on it.
+    sklearn_words = (
+        " Solver produced non-finite parameter weights. The input data may "
+        "contain large values and need to be preprocessed."
+        if non_finite
+        else ""
+    )
     return DivergenceError(
-        f"Training diverged at epoch {len(state.history) + 1}: {what}. "
-        f"Either {rate_text} is too large, or the input scale is too large: "
-        "lower learning_rate_init, or standardize X (for example with "
-        "sklearn.preprocessing.StandardScaler)."
+        f"Training diverged at epoch {len(state.history) + 1}: {what}."
+        f"{sklearn_words} Either {rate_text} is too large, or the input scale is "
+        "too large: lower learning_rate_init, or standardize X (for example "
+        "with sklearn.preprocessing.StandardScaler)."
     )
 
 
@@ -265,7 +277,7 @@ def _check_finite_params(state):
         for p in state.network.params
         if p.size
     ):
-        raise _diverged(state, "the weights became non-finite")
+        raise _diverged(state, "the weights became non-finite", non_finite=True)
 
 
 def check_divergence(state):
@@ -495,7 +507,7 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
             X[batch], Y[batch], sw_batch, keys_batch
         )
         if not math.isfinite(batch_loss):
-            raise _diverged(state, f"the loss became {batch_loss}")
+            raise _diverged(state, f"the loss became {batch_loss}", non_finite=True)
         optimizer.update_params(params, grads)
         accumulated_loss += batch_loss * size
         n_trained += size
@@ -515,6 +527,32 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
     )
     optimizer.iteration_ends(state.n_samples_seen)  # the next epoch's rate
     _call(hooks, "on_epoch_end", state)
+
+
+def _keep_best_epoch_of_diverged_run(state, hooks, error):
+    """Record the diverged epoch and stop, if a hook keeps a model; else False.
+
+    Early stopping has the weights of its best validation epoch, a model
+    worth keeping, so a run that diverges after it ends as scikit-learn's
+    does: the diverged epoch is in the history with NaN figures, and the
+    best epoch's weights come back at the end. Without such a hook the
+    error propagates and the call is undone.
+    """
+    with interrupts_held():
+        epoch_start, state.epoch_in_progress = state.epoch_in_progress, None
+        epoch_start.restore()  # finite arrays again, for the hooks to read
+        state.record = {
+            "epoch": len(state.history) + 1,
+            "loss": math.nan,
+            "learning_rate": state.optimizer.learning_rate,
+            "diverged": str(error),
+        }
+        if not any([hook.on_divergence(state) for hook in hooks]):
+            return False
+        state.epochs_this_call += 1
+        state.diverged = str(error)
+        state.stop = True
+        return True
 
 
 def _end_training(state, hooks):
@@ -580,6 +618,7 @@ def run_epochs(
     keys = network.sample_keys(X) if network.needs_sample_keys else None
     state.stop = False
     state.interrupted = False
+    state.diverged = None
     state.keeps_finished_epochs = False
     state.epochs_this_call = 0
     _call(hooks, "on_train_begin", state)
@@ -597,6 +636,10 @@ def run_epochs(
             _run_epoch(
                 state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
             )
+        except DivergenceError as error:
+            if not epoch or not _keep_best_epoch_of_diverged_run(state, hooks, error):
+                raise
+            break
         except KeyboardInterrupt:
             if not epoch:
                 raise
@@ -632,7 +675,7 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
     def loss_and_grads():
         loss = objective.loss_and_gradients(X, Y, sample_weight)
         if not math.isfinite(loss):
-            raise _diverged(state, f"the loss became {loss}")
+            raise _diverged(state, f"the loss became {loss}", non_finite=True)
         return loss, network.grads
 
     def on_iteration(loss):
@@ -667,6 +710,10 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
 class History(Hook):
     """Append each epoch's record to ``state.history``, and its losses to the curves."""
 
+    def on_divergence(self, state):
+        self.on_epoch_end(state)
+        return False
+
     def on_epoch_end(self, state):
         record = dict(state.record)
         state.history.append(record)
@@ -694,6 +741,10 @@ class Validation(Hook):
             self.Y, P, self.sample_weight
         )
         state.record["val_score"] = float(self.score(self.Y, P, self.sample_weight))
+
+    def on_divergence(self, state):
+        state.record["val_loss"] = state.record["val_score"] = math.nan
+        return False
 
 
 class NoiseFreeLoss(Hook):
@@ -796,6 +847,12 @@ class ConvergenceMonitor(Hook):
                 state.stop = True
             else:
                 self.no_improvement_count = 0
+
+    def on_divergence(self, state):
+        if not (self.early_stopping and self.best_params is not None):
+            return False
+        self.validation_scores.append(math.nan)
+        return True
 
     def on_train_end(self, state):
         if self.early_stopping and self.best_params is not None:

@@ -2,9 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknetviz import MLPVisualClassifier
+from sknetviz import MLPVisualClassifier, MLPVisualRegressor
 
 ESTIMATORS = [
+    MLPVisualRegressor(max_iter=100),
+    MLPVisualRegressor(
+        hidden_layer_sizes=(20, 10), dropout=0.1, learning_rate_init=0.01, max_iter=200
+    ),
     MLPVisualClassifier(max_iter=100),
     MLPVisualClassifier(hidden_layer_sizes=(20, 10), dropout=0.2, max_iter=100),
 ]

@@ -60,6 +60,7 @@ class Conv2D(Layer):
 
     _cache_names = ("_cols", "_batch_shape")
 
+    param_names = ("W", "b")
     param_roles = ("weight", "bias")
     returns_new_array = True
 
@@ -94,7 +95,6 @@ class Conv2D(Layer):
         fan_in, fan_out = kh * kw * channels, kh * kw * self.filters
         self.W = INITIALIZERS[self.init](fan_in, fan_out, shape, rng, dtype)
         self.b = np.zeros(self.filters, dtype=dtype)
-        self.params = [self.W, self.b]
         self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
         self._input_shape = (height, width, channels)
         # Values per sample of the im2col matrix, beside the output.

@@ -91,7 +91,26 @@ class Layer:
     (Dense(10), Dense(10, init='he_normal'))
     """
 
-    params = ()
+    # Names of the attributes that hold the trainable arrays, in order:
+    # ``params`` reads them, so the layer and its optimizer always share the
+    # same arrays (a model file or joblib, which stores each array apart,
+    # cannot part them). A layer may instead assign ``self.params``.
+    param_names = ()
+
+    @property
+    def params(self):
+        """The trainable arrays: the attributes in ``param_names``, in order."""
+        if self.param_names:
+            attributes = vars(self)
+            if not all(name in attributes for name in self.param_names):
+                return ()  # not initialized yet
+            return [attributes[name] for name in self.param_names]
+        return vars(self).get("params", ())
+
+    @params.setter
+    def params(self, arrays):
+        vars(self)["params"] = list(arrays)
+
     grads = ()
     # The role of each array of ``params``, in the same order: 'weight'
     # (penalised by L2, its gradient norm recorded, listed in an estimator's
@@ -276,6 +295,7 @@ class Dense(Layer):
 
     _cache_names = ("_X",)
 
+    param_names = ("W", "b")
     param_roles = ("weight", "bias")
     returns_new_array = True
 
@@ -290,7 +310,6 @@ class Dense(Layer):
             fan_in, self.units, (fan_in, self.units), rng, dtype
         )
         self.b = np.zeros(self.units, dtype=dtype)
-        self.params = [self.W, self.b]
         self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
         return (self.units,)
 

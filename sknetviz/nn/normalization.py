@@ -88,6 +88,7 @@ class BatchNorm(Layer):
     # not be normalised: the centre and deviation are then the running ones).
     _cache_names = ("_centred",)
 
+    param_names = ("gamma", "beta")
     param_roles = ("scale", "shift")
     state_names = ("running_mean", "running_var")
     returns_new_array = True
@@ -114,7 +115,6 @@ class BatchNorm(Layer):
         self.beta = np.zeros(n_channels, dtype=dtype)
         self.running_mean = np.zeros(n_channels, dtype=dtype)
         self.running_var = np.ones(n_channels, dtype=dtype)
-        self.params = [self.gamma, self.beta]
         self.grads = [np.zeros_like(self.gamma), np.zeros_like(self.beta)]
         return tuple(input_shape)
 
