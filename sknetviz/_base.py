@@ -108,6 +108,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def __setstate__(self, state):
@@ -350,6 +351,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                 rng=self._rng,
                 sample_weight=sw_train,
                 hooks=hooks,
+                clip_norm=self.clip_norm,
             )
             if state.interrupted and incremental:
                 raise KeyboardInterrupt  # kept, and passed on (see _fit)

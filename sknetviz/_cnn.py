@@ -61,6 +61,9 @@ class SimpleCNNClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
         ``hidden_layer_sizes=()`` there is no such layer and it has no effect.
         'auto' is 0.25 for the stochastic solvers and 0 for 'lbfgs', which
         cannot train with dropout.
+    clip_norm : float or None, default=None
+        With 'sgd' or 'adam', scale each step's gradient down to this global
+        norm when it is larger; ``history_`` counts the clipped steps.
     augment : bool, default=False
         Shift each training image by up to one pixel (drawn from
         random_state), the guide's data augmentation; never at predict time.
@@ -176,6 +179,7 @@ history_, network_
         n_iter_no_change=30,
         max_fun=15000,
         augment=False,
+        clip_norm=None,
     ):
         self.filters = filters
         self.kernel_size = kernel_size
@@ -207,6 +211,7 @@ history_, network_
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.augment = augment
+        self.clip_norm = clip_norm
 
     def _hidden_activation(self):
         return self.activation
@@ -316,7 +321,8 @@ history_, network_
                 Activation(self.activation),
             ]
         layers.append(Flatten())
-        return Sequential(layers + self._dense_stack(n_outputs))
+        # The head has no skip connections, so its input width does not matter.
+        return Sequential(layers + self._dense_stack(None, n_outputs))
 
     def _initialize_network(self, network, n_features, rng, dtype):
         try:

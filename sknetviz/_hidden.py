@@ -1,5 +1,6 @@
 """The hidden dense stack of the preset estimators (the MLPs and the CNN's
-head): ``hidden_layer_sizes``, ``activation``, ``dropout`` and ``init``."""
+head): ``hidden_layer_sizes``, ``activation``, ``dropout`` and ``init``, and
+for the MLPs ``batch_norm`` and ``residual``."""
 
 from abc import abstractmethod
 from numbers import Real
@@ -8,7 +9,15 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import positive_ints
-from .nn import INITIALIZERS, Activation, Dense, Dropout, default_initializer
+from .nn import (
+    INITIALIZERS,
+    Activation,
+    BatchNorm,
+    Dense,
+    Dropout,
+    Residual,
+    default_initializer,
+)
 
 
 class HiddenStackMixin:
@@ -74,14 +83,25 @@ class HiddenStackMixin:
             return [f"dropout={self.dropout!r}"]
         return []
 
-    def _dense_stack(self, n_outputs):
-        """The hidden Dense/Activation(/Dropout) layers, then the output Dense."""
+    def _dense_stack(self, n_inputs, n_outputs, *, batch_norm=False, residual=False):
+        """The hidden layers, then the output Dense.
+
+        Each hidden layer is Dense, BatchNorm (with ``batch_norm``) and the
+        activation; with ``residual`` that trio sits in a skip connection
+        wherever its input and output widths match; dropout follows.
+        """
         init = self._resolved_init()
         sizes = self._hidden_sizes()
         layers = []
+        width = n_inputs
         for size, rate in zip(sizes, self._dropout_rates(len(sizes))):
-            layers += [Dense(size, init=init), Activation(self.activation)]
+            block = [Dense(size, init=init)]
+            if batch_norm:
+                block.append(BatchNorm())
+            block.append(Activation(self.activation))
+            layers += [Residual(block)] if residual and size == width else block
             if rate > 0:
                 layers.append(Dropout(rate))
+            width = size
         layers.append(Dense(n_outputs, init=init))
         return layers

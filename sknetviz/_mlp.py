@@ -15,6 +15,8 @@ from .nn import Sequential
 _MLP_CONSTRAINTS = {
     **BaseNet._parameter_constraints,
     **HiddenStackMixin._parameter_constraints,
+    "batch_norm": ["boolean"],
+    "residual": ["boolean"],
     "hidden_layer_sizes": [
         "array-like",
         Interval(Integral, 1, None, closed="left"),
@@ -104,6 +106,18 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
             'he_normal'}, default='auto'
         Weight initializer; 'auto' is 'he_uniform' for 'relu' and 'leaky_relu'
         and 'xavier_uniform' otherwise. Biases start at zero.
+    batch_norm : bool, default=False
+        Put a :class:`~sknetviz.nn.BatchNorm` before each hidden activation:
+        batch statistics in training, running statistics at inference.
+    residual : bool, default=False
+        Wrap each hidden layer (Dense, BatchNorm, activation) whose input and
+        output widths match in a skip connection (:class:`~sknetviz.nn.Residual`):
+        the guide's cure for vanishing gradients in deep networks.
+    clip_norm : float or None, default=None
+        With 'sgd' or 'adam', scale each step's gradient down to this global
+        norm (over every trainable array) when it is larger: the cure for
+        exploding gradients. ``history_`` counts the clipped steps of each
+        epoch under 'clipped'.
 
     Attributes
     ----------
@@ -199,6 +213,9 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
         max_fun=15000,
         dropout=0.0,
         init="auto",
+        batch_norm=False,
+        residual=False,
+        clip_norm=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -225,12 +242,29 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
         self.max_fun = max_fun
         self.dropout = dropout
         self.init = init
+        self.batch_norm = batch_norm
+        self.residual = residual
+        self.clip_norm = clip_norm
 
     def _hidden_activation(self):
         return self.activation
 
+    def _architecture_parameters(self):
+        return {
+            **super()._architecture_parameters(),
+            "batch_norm": self.batch_norm,
+            "residual": self.residual,
+        }
+
     def _build_network(self, n_features, n_outputs):
-        return Sequential(self._dense_stack(n_outputs))
+        return Sequential(
+            self._dense_stack(
+                n_features,
+                n_outputs,
+                batch_norm=self.batch_norm,
+                residual=self.residual,
+            )
+        )
 
 
 class MLPVisualRegressor(HiddenStackMixin, NetRegressorMixin, BaseNet):
@@ -304,6 +338,14 @@ class MLPVisualRegressor(HiddenStackMixin, NetRegressorMixin, BaseNet):
             'he_normal'}, default='auto'
         Weight initializer; 'auto' is 'he_uniform' for 'relu' and
         'leaky_relu' and 'xavier_uniform' otherwise.
+    batch_norm : bool, default=False
+        Put a :class:`~sknetviz.nn.BatchNorm` before each hidden activation.
+    residual : bool, default=False
+        Wrap each hidden layer whose input and output widths match in a skip
+        connection (:class:`~sknetviz.nn.Residual`).
+    clip_norm : float or None, default=None
+        With 'sgd' or 'adam', scale each step's gradient down to this global
+        norm when it is larger; ``history_`` counts the clipped steps.
 
     Attributes
     ----------
@@ -369,6 +411,9 @@ network_
         max_fun=15000,
         dropout=0.0,
         init="auto",
+        batch_norm=False,
+        residual=False,
+        clip_norm=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -396,12 +441,27 @@ network_
         self.max_fun = max_fun
         self.dropout = dropout
         self.init = init
+        self.batch_norm = batch_norm
+        self.residual = residual
+        self.clip_norm = clip_norm
 
     def _hidden_activation(self):
         return self.activation
 
     def _architecture_parameters(self):
-        return {**super()._architecture_parameters(), "loss": self.loss}
+        return {
+            "loss": self.loss,
+            **super()._architecture_parameters(),
+            "batch_norm": self.batch_norm,
+            "residual": self.residual,
+        }
 
     def _build_network(self, n_features, n_outputs):
-        return Sequential(self._dense_stack(n_outputs))
+        return Sequential(
+            self._dense_stack(
+                n_features,
+                n_outputs,
+                batch_norm=self.batch_norm,
+                residual=self.residual,
+            )
+        )

@@ -481,11 +481,30 @@ class Snapshot:
 # ------------------------------------------------------------------- the loop
 
 
-def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks):
+def clip_global_norm(grads, clip_norm):
+    """Scale ``grads`` in place so that their joint norm is at most ``clip_norm``.
+
+    Returns whether they were scaled. The direction of the step is kept;
+    only its length is capped.
+    """
+    norm = math.sqrt(sum(float(np.dot(g.ravel(), g.ravel())) for g in grads))
+    if not norm > clip_norm:  # NaN is left for the divergence check
+        return False
+    scale = clip_norm / norm
+    for g in grads:
+        g *= scale
+    return True
+
+
+def _run_epoch(
+    state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks, clip_norm
+):
     """One pass over the data in minibatches, then the epoch's record and hooks.
 
     A batch whose sample weights sum to zero holds nothing to learn from: it
-    is skipped, with no step and no share in the epoch's loss.
+    is skipped, with no step and no share in the epoch's loss. With
+    ``clip_norm``, each step's gradient is clipped to that global norm after
+    its norms are recorded (they show what clipping cut).
     """
     n_samples = X.shape[0]
     network, objective, optimizer = state.network, state.objective, state.optimizer
@@ -498,6 +517,7 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
     accumulated_loss = 0.0
     n_trained, n_batches = 0, 0
     grad_norm_sums = np.zeros(len(weight_grads))
+    n_clipped = 0
     for batch, size in _batches(n_samples, batch_size, order):
         sw_batch = None if sample_weight is None else sample_weight[batch]
         if sw_batch is not None and not sw_batch.sum() > 0:
@@ -508,13 +528,15 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
         )
         if not math.isfinite(batch_loss):
             raise _diverged(state, f"the loss became {batch_loss}", non_finite=True)
+        grad_norm_sums += [
+            math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads
+        ]
+        if clip_norm is not None:
+            n_clipped += clip_global_norm(grads, clip_norm)
         optimizer.update_params(params, grads)
         accumulated_loss += batch_loss * size
         n_trained += size
         n_batches += 1
-        grad_norm_sums += [
-            math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads
-        ]
         _call(hooks, "on_batch_end", state)
     check_divergence(state)
     state.n_samples_seen += n_samples
@@ -525,6 +547,8 @@ def _run_epoch(state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
         grad_norms=(grad_norm_sums / n_batches).tolist(),
         seconds=time.perf_counter() - started,
     )
+    if clip_norm is not None:
+        state.record["clipped"] = n_clipped
     optimizer.iteration_ends(state.n_samples_seen)  # the next epoch's rate
     _call(hooks, "on_epoch_end", state)
 
@@ -585,6 +609,7 @@ def run_epochs(
     rng,
     sample_weight=None,
     hooks=(),
+    clip_norm=None,
 ):
     """Train ``state.network`` for up to ``n_epochs`` epochs of minibatches.
 
@@ -609,6 +634,9 @@ def run_epochs(
     sample_weight : ndarray of shape (n_samples,), default=None
     hooks : sequence of Hook
         Called in order at each hook point.
+    clip_norm : float, default=None
+        Clip each step's gradient to this global norm (see
+        :func:`clip_global_norm`); the record's 'clipped' counts the steps.
 
     Returns
     -------
@@ -634,7 +662,16 @@ def run_epochs(
             state.epoch_in_progress = epoch_start
         try:
             _run_epoch(
-                state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks
+                state,
+                X,
+                Y,
+                batch_size,
+                shuffle,
+                rng,
+                sample_weight,
+                keys,
+                hooks,
+                clip_norm,
             )
         except DivergenceError as error:
             if not epoch or not _keep_best_epoch_of_diverged_run(state, hooks, error):

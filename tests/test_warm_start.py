@@ -24,14 +24,15 @@ def digits():
     return X[:200] / 16, y[:200]
 
 
-MLP_CHANGES = {
+HIDDEN_STACK_CHANGES = {
     "hidden_layer_sizes": (16,),
     "activation": "tanh",
     "init": "xavier_normal",
     "dropout": 0.3,
 }
+MLP_CHANGES = {**HIDDEN_STACK_CHANGES, "batch_norm": True, "residual": True}
 CNN_CHANGES = {
-    **MLP_CHANGES,
+    **HIDDEN_STACK_CHANGES,
     "filters": (4,),
     "kernel_size": 5,
     "pool_size": 1,
