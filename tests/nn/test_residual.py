@@ -161,3 +161,22 @@ def test_residual_config_and_clone():
     assert repr(twin) == repr(block)
     assert twin.layers[0] is not block.layers[0]
     assert not hasattr(twin.layers[0], "W")
+
+
+def test_observe_keeps_outputs_at_any_depth_untouched_by_later_layers():
+    inner = Activation("tanh")
+    first = Dense(3)
+    net = Sequential([first, Residual([Dense(3), inner]), Activation("relu"), Dense(2)])
+    net.initialize((2,), np.random.default_rng(0), np.float64)
+    X = np.random.default_rng(1).normal(size=(5, 2))
+    output, outputs = net.observe(X, [first, inner])
+    np.testing.assert_array_equal(output, net.forward(X))
+    # The relu after the residual works in place; the kept outputs are copies.
+    np.testing.assert_allclose(outputs[first], X @ first.W + first.b)
+    block_input = outputs[first]
+    expected = np.tanh(
+        block_input @ net.layers[1].layers[0].W + net.layers[1].layers[0].b
+    )
+    np.testing.assert_allclose(outputs[inner], expected)
+    with pytest.raises(ValueError, match="not layers of this network"):
+        net.observe(X, [Dense(2)])
