@@ -8,7 +8,6 @@ from ._noise import sample_keys
 from .layers import Activation, Layer
 from .optimizers import CHUNK_VALUES as _CHUNK_VALUES
 
-
 # The layers whose outputs an observing pass keeps (see Sequential.observe),
 # seen by every Sequential, however deep (a Residual's block is one).
 _OBSERVED = ContextVar("sknetviz_observed_layers", default=None)
