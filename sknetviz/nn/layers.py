@@ -13,7 +13,7 @@ import numpy as np
 
 from ._noise import keyed_keep_mask, sample_keys
 from .activations import get_activation
-from .initializers import INITIALIZERS
+from .initializers import INITIALIZERS, default_initializer
 
 
 def column_sums(matrix, out):
@@ -135,7 +135,8 @@ class Layer:
         return [getattr(self, name) for name in self.state_names]
 
     # Whether ``forward`` always returns an array of its own, never its input
-    # or a view of it: an activation after such a layer may work in place.
+    # or a view of it, and keeps no reference to it for ``backward``: an
+    # activation after such a layer may work in place.
     returns_new_array = False
     # Whether a training pass draws random numbers (dropout, augmentation):
     # such a layer has an ``rng`` and takes the batch's ``sample_keys``.
@@ -261,15 +262,21 @@ class Layer:
 
 
 class Dense(Layer):
-    """Fully connected layer: ``Z = X @ W + b``.
+    """Fully connected layer: ``Z = X @ W + b``, then an optional activation.
 
     Parameters
     ----------
     units : int
         Number of output units.
-    init : str, default='xavier_uniform'
+    activation : str or None, default=None
+        A key of :data:`sknetviz.nn.activations.ACTIVATIONS` applied to ``Z``
+        (as Keras' ``Dense(10, activation="relu")``), or None for ``Z``
+        itself. ``Dense(10, activation="relu")`` computes exactly what
+        ``Dense(10)`` then ``Activation("relu")`` compute.
+    init : str, default='auto'
         Name of the initializer of ``W`` in
-        :data:`sknetviz.nn.initializers.INITIALIZERS`. ``b`` starts at zero.
+        :data:`sknetviz.nn.initializers.INITIALIZERS`; 'auto' is He's for
+        'relu' and 'leaky_relu', Xavier's otherwise. ``b`` starts at zero.
 
     Attributes
     ----------
@@ -291,22 +298,55 @@ class Dense(Layer):
     (3,)
     >>> layer.forward(np.ones((4, 2))).shape
     (4, 3)
+    >>> Dense(10, activation="relu")
+    Dense(10, activation='relu')
     """
 
-    _cache_names = ("_X",)
+    _cache_names = ("_X", "_A")
 
     param_names = ("W", "b")
     param_roles = ("weight", "bias")
-    returns_new_array = True
 
-    def __init__(self, units, init="xavier_uniform"):
+    @property
+    def returns_new_array(self):
+        # With an activation, the output is kept for backward: not to be
+        # overwritten by an in-place activation after it.
+        return self.activation is None
+
+    def __init__(self, units, activation=None, init="auto"):
         self.units = units
+        self.activation = activation
         self.init = init
         self.propagate_delta = True
+        self._set_activation()
+
+    def _set_activation(self):
+        self._function = self._derivative = None
+        if self.activation is not None:
+            self._function, self._derivative = get_activation(self.activation)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_function", None)
+        state.pop("_derivative", None)
+        return state
+
+    def __setstate__(self, state):
+        state.setdefault("activation", None)  # saved before Dense had one
+        self.__dict__.update(state)
+        self._set_activation()
 
     def initialize(self, input_shape, rng, dtype):
+        if len(input_shape) != 1:
+            raise ValueError(
+                f"Dense takes samples of one axis of features, got samples of "
+                f"shape {tuple(input_shape)}: put a Flatten() before it."
+            )
         (fan_in,) = input_shape
-        self.W = INITIALIZERS[self.init](
+        init = self.init
+        if init == "auto":
+            init = default_initializer(self.activation or "identity")
+        self.W = INITIALIZERS[init](
             fan_in, self.units, (fan_in, self.units), rng, dtype
         )
         self.b = np.zeros(self.units, dtype=dtype)
@@ -318,9 +358,16 @@ class Dense(Layer):
             self._X = X
         Z = X @ self.W
         Z += self.b
-        return Z
+        if self._function is None:
+            return Z
+        A = self._function(Z, out=Z)
+        if training:
+            self._A = A
+        return A
 
     def backward(self, delta):
+        if self._derivative is not None:
+            delta = self._derivative(self._pop_cache("_A"), delta, out=delta)
         X = self._pop_cache("_X")
         if isinstance(X, np.ndarray):
             np.matmul(X.T, delta, out=self.grads[0])

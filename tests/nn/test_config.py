@@ -23,6 +23,7 @@ from sknetviz.nn.layers import Layer, Reshape
 LAYERS = [
     (Dense(10), "Dense(10)"),
     (Dense(4, init="he_normal"), "Dense(4, init='he_normal')"),
+    (Dense(10, activation="relu"), "Dense(10, activation='relu')"),
     (Activation("tanh"), "Activation('tanh')"),
     (Dropout(0.25), "Dropout(0.25)"),
     (Flatten(), "Flatten()"),

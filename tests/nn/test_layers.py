@@ -258,3 +258,51 @@ def test_dropout_gives_copies_of_a_sample_the_same_mask():
     output = _dropout(0.5).forward(X, training=True)
     assert_array_equal(output[10:], output[:10])
     assert len({tuple(row) for row in (output[:10] == 0)}) > 1
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+def test_dense_with_an_activation_equals_dense_then_activation(activation):
+    from sknetviz.nn import Sequential
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3))
+    upstream = rng.normal(size=(6, 2))
+    fused = Sequential([Dense(4), Dense(2, activation=activation)])
+    split = Sequential([Dense(4), Dense(2), Activation(activation)])
+    for net in (fused, split):
+        net.initialize((3,), np.random.default_rng(1), np.float64)
+    for mine, theirs in zip(fused.params, split.params):
+        mine[...] = theirs
+    np.testing.assert_allclose(fused.forward(X), split.forward(X))
+    fused.forward(X, training=True)
+    split.forward(X, training=True)
+    fused.backward(upstream.copy())
+    split.backward(upstream.copy())
+    for mine, theirs in zip(fused.grads, split.grads):
+        np.testing.assert_allclose(mine, theirs)
+
+
+def test_an_in_place_activation_after_a_dense_with_activation_keeps_its_gradient(
+    numerical_gradient,
+):
+    from sknetviz.nn import Sequential
+
+    rng = np.random.default_rng(2)
+    net = Sequential([Dense(4, activation="tanh"), Activation("tanh"), Dense(2)])
+    net.initialize((3,), rng, np.float64)
+    assert not net.layers[1].inplace  # the Dense keeps its output for backward
+    X, upstream = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+
+    def loss():
+        return float(np.sum(upstream * net.forward(X, training=True)))
+
+    loss()
+    net.backward(upstream.copy())
+    grads = [g.copy() for g in net.grads]
+    for param, grad in zip(net.params, grads):
+        np.testing.assert_allclose(grad, numerical_gradient(loss, param), atol=1e-6)
+
+
+def test_dense_refuses_images_with_a_hint():
+    with pytest.raises(ValueError, match="put a Flatten"):
+        Dense(3).initialize((4, 4, 1), np.random.default_rng(0), np.float64)
