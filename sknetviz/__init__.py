@@ -2,6 +2,7 @@
 
 from ._cnn import SimpleCNNClassifier
 from ._mlp import MLPVisualClassifier, MLPVisualRegressor
+from ._neuralnet import NeuralNetClassifier, NeuralNetRegressor
 from ._training import DivergenceError
 
 __version__ = "0.1.0.dev0"
@@ -10,6 +11,8 @@ __all__ = [
     "DivergenceError",
     "MLPVisualClassifier",
     "MLPVisualRegressor",
+    "NeuralNetClassifier",
+    "NeuralNetRegressor",
     "SimpleCNNClassifier",
     "__version__",
 ]

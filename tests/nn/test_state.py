@@ -5,9 +5,9 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.datasets import load_digits
 
-from sknetviz import MLPVisualClassifier
+from sknetviz import MLPVisualClassifier, NeuralNetClassifier
 from sknetviz._training import Snapshot
-from sknetviz.nn import Activation, Dense, Layer, Sequential
+from sknetviz.nn import Activation, BatchNorm, Dense, Layer
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -28,12 +28,21 @@ class Centre(Layer):
         return X - self.running_mean
 
 
-class _Centred(MLPVisualClassifier):
-    def _build_network(self, n_features, n_outputs):
-        init = self._resolved_init()
-        return Sequential(
-            [Dense(16, init=init), Centre(), Activation("relu"), Dense(n_outputs)]
-        )
+def _centred(**params):
+    """A user's own stateful layer, inside NeuralNetClassifier."""
+    return NeuralNetClassifier(
+        layers=[Dense(16), Centre(), Activation("relu")], **params
+    )
+
+
+def _batch_normed(**params):
+    return MLPVisualClassifier(hidden_layer_sizes=(16,), batch_norm=True, **params)
+
+
+MODELS = [
+    pytest.param(_centred, Centre, id="user-layer"),
+    pytest.param(_batch_normed, BatchNorm, id="batch-norm"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +55,10 @@ def _running_mean(clf):
     return clf.network_.layers[1].running_mean
 
 
-def test_an_interrupted_epoch_rolls_the_state_back_too(digits, monkeypatch):
+@pytest.mark.parametrize("make, stateful", MODELS)
+def test_an_interrupted_epoch_rolls_the_state_back_too(
+    make, stateful, digits, monkeypatch
+):
     X, y = digits
     captures = []
     original = Snapshot.capture
@@ -55,15 +67,15 @@ def test_an_interrupted_epoch_rolls_the_state_back_too(digits, monkeypatch):
         result = original(snapshot, *args, **kwargs)
         captures.append(1)
         if len(captures) == 2:  # epoch 3 has started: cut it short
-            monkeypatch.setattr(Centre, "forward", _interrupting(Centre.forward))
+            monkeypatch.setattr(stateful, "forward", _interrupting(stateful.forward))
         return result
 
     monkeypatch.setattr(Snapshot, "capture", capture_then_interrupt)
-    clf = _Centred(max_iter=10, random_state=0)
+    clf = make(max_iter=10, random_state=0)
     with pytest.warns(UserWarning, match="after epoch 2"):
         clf.fit(X, y)
     monkeypatch.undo()
-    two = _Centred(max_iter=2, random_state=0).fit(X, y)
+    two = make(max_iter=2, random_state=0).fit(X, y)
     assert_array_equal(_running_mean(clf), _running_mean(two))
     assert_array_equal(clf.predict_proba(X), two.predict_proba(X))
 
@@ -81,12 +93,14 @@ def _interrupting(forward):
     return wrapped
 
 
-def test_early_stopping_restores_the_best_epochs_state(digits):
+@pytest.mark.parametrize("make, stateful", MODELS)
+def test_early_stopping_restores_the_best_epochs_state(make, stateful, digits):
     X, y = digits
     params = dict(early_stopping=True, n_iter_no_change=3, random_state=0)
-    clf = _Centred(max_iter=200, **params).fit(X, y)
+    clf = make(max_iter=200, **params).fit(X, y)
+    assert isinstance(clf.network_.layers[1], stateful)
     best = int(np.argmax(clf.validation_scores_)) + 1
     assert best < clf.n_iter_  # it ran on past its best epoch
-    at_best = _Centred(max_iter=best, **params).fit(X, y)
+    at_best = make(max_iter=best, **params).fit(X, y)
     assert_array_equal(_running_mean(clf), _running_mean(at_best))
     assert_array_equal(clf.predict_proba(X), at_best.predict_proba(X))

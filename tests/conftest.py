@@ -1,4 +1,4 @@
-"""Fixtures shared by the tests of the backprop core: central differences."""
+"""Fixtures shared by the tests: central differences."""
 
 import numpy as np
 import pytest
