@@ -53,9 +53,9 @@ class UntrustedTypeError(ValueError):
             f"{path} names types that sknetviz does not trust: "
             f"{', '.join(self.types)}. Nothing from the file was run. sknetviz "
             "loads only the classes and functions its estimators hold, and the "
-            "numpy and scikit-learn types skops trusts; if you trust this file's "
-            "author, "
-            "use skops.io.load(path, trusted=[...]) yourself."
+            "numpy and scikit-learn types skops trusts. If these are your own "
+            "layers, or you trust the file's author, name them: "
+            f"load(path, trusted={self.types!r})."
         )
 
 
@@ -80,21 +80,35 @@ def _trusted_sknetviz_nodes():
     are stored references ("FunctionNode"). Any other node runs a callable
     with arguments from the file, and is not trusted even for these names.
     """
-    from ._cnn import SimpleCNNClassifier
-    from ._mlp import MLPVisualClassifier
+    import sknetviz
+
+    from . import nn
+    from ._base import BaseNet
     from ._training import ConvergenceMonitor, Objective, TrainingState
-    from .nn import conv, layers, network, optimizers
     from .nn.activations import ACTIVATIONS
     from .nn.losses import LOSSES
 
+    # Every public estimator and every layer class of sknetviz.nn, as their
+    # modules declare them: a new one is trusted without a list to update.
+    estimators = [
+        value
+        for value in map(vars(sknetviz).get, sknetviz.__all__)
+        if isinstance(value, type) and issubclass(value, BaseNet)
+    ]
+    layers = [
+        value
+        for value in map(vars(nn).get, nn.__all__)
+        if isinstance(value, type) and issubclass(value, nn.Layer)
+    ]
     classes = [
-        MLPVisualClassifier, SimpleCNNClassifier,
-        TrainingState, Objective, ConvergenceMonitor,
-        network.Sequential,
-        layers.Dense, layers.Activation, layers.Dropout, layers.Flatten, layers.Reshape,
-        conv.Conv2D, conv.MaxPool2D, conv.AvgPool2D, conv.RandomShift,
-        optimizers.SGD, optimizers.Adam,
-    ]  # fmt: skip
+        *estimators,
+        *layers,
+        TrainingState,
+        Objective,
+        ConvergenceMonitor,
+        nn.SGD,
+        nn.Adam,
+    ]
     functions = {f for pair in (*ACTIVATIONS.values(), *LOSSES.values()) for f in pair}
     return {_qualified_name(cls): "ObjectNode" for cls in classes} | {
         _qualified_name(function): "FunctionNode" for function in functions
@@ -264,7 +278,7 @@ class _SchemaOnly:
         return self.schema_bytes if name == "schema.json" else b""
 
 
-def _audited_types(path, schema_bytes, sknetviz_nodes):
+def _audited_types(path, schema_bytes, sknetviz_nodes, caller_trusted=()):
     """The types outside skops' defaults that the file names, all trusted here.
 
     skops' own audit (get_untrusted_types) reads every array into memory
@@ -285,6 +299,7 @@ def _audited_types(path, schema_bytes, sknetviz_nodes):
         ) from error
     refused = {name for name in untrusted if name not in trusted}
     refused |= {name for name, loader in sknetviz_nodes if trusted.get(name) != loader}
+    refused -= set(caller_trusted)
     if refused:
         raise UntrustedTypeError(path, sorted(refused))
     return sorted(untrusted)
@@ -366,12 +381,17 @@ def _check_max_bytes(max_bytes):
         )
 
 
-def load(path, *, max_bytes=2**30):
+def load(path, *, trusted=(), max_bytes=2**30):
     """Load an estimator saved by :func:`dump`, refusing untrusted types.
 
     Parameters
     ----------
     path : str or path-like
+    trusted : sequence of str, default=()
+        Further types to trust, by the name the file gives them,
+        ``"module.QualifiedName"`` (``UntrustedTypeError.types`` lists
+        them): your own layers, say. Loading rebuilds them with the file's
+        data, so name only classes you wrote or trust.
     max_bytes : int or None, default=2**30
         The bound, in bytes, on the memory the file makes load take, checked
         before any array is read: on what its schema and arrays decompress
@@ -390,9 +410,9 @@ def load(path, *, max_bytes=2**30):
     ------
     UntrustedTypeError
         If the file names a type other than sknetviz's own classes and
-        functions and the numpy and scikit-learn types skops trusts. The
-        check reads only the file's schema, so nothing from the file runs
-        and no array is read.
+        functions, the numpy and scikit-learn types skops trusts and the
+        names in ``trusted``. The check reads only the file's schema, so
+        nothing from the file runs and no array is read.
     ValueError
         If the file would take more than ``max_bytes``, which is checked
         from the zip's directory and the arrays' headers before any array
@@ -422,6 +442,11 @@ def load(path, *, max_bytes=2**30):
     """
     sio = _skops_io()
     _check_max_bytes(max_bytes)
+    if isinstance(trusted, str) or not all(isinstance(n, str) for n in trusted):
+        raise TypeError(
+            "trusted must be a sequence of type names, such as "
+            f"['mymodule.MyLayer']; got {trusted!r}."
+        )
     # One handle for the checks and the load, so both see the same bytes.
     with open(path, "rb") as handle:
         try:
@@ -433,10 +458,10 @@ def load(path, *, max_bytes=2**30):
         with archive:
             schema_bytes = _read_schema(path, archive, max_bytes)
             sknetviz_nodes, members = _walk_schema(path, schema_bytes)
-            trusted = _audited_types(path, schema_bytes, sknetviz_nodes)
+            allowed = _audited_types(path, schema_bytes, sknetviz_nodes, trusted)
             _check_sizes(path, archive, schema_bytes, members, max_bytes)
         try:
-            return sio.load(handle, trusted=trusted)
+            return sio.load(handle, trusted=allowed)
         except _FILE_ERRORS as error:
             raise _unreadable(
                 path, f"skops cannot rebuild it ({_described(error)})"

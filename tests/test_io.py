@@ -13,8 +13,14 @@ from sklearn.datasets import load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sknetviz import MLPVisualClassifier, SimpleCNNClassifier
+from sknetviz import (
+    MLPVisualClassifier,
+    MLPVisualRegressor,
+    NeuralNetClassifier,
+    SimpleCNNClassifier,
+)
 from sknetviz.io import UntrustedTypeError, dump, load
+from sknetviz.nn import Activation, BatchNorm, Dense, Layer, Residual
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -30,12 +36,36 @@ def _make(name):
         return MLPVisualClassifier((16,), dropout=0.1, max_iter=5, random_state=0)
     if name == "cnn":
         return SimpleCNNClassifier(filters=(4, 8), max_iter=3, random_state=0)
+    if name == "batch-norm-residual":
+        return MLPVisualClassifier(
+            (16, 16), batch_norm=True, residual=True, max_iter=5, random_state=0
+        )
+    if name == "regressor":
+        return MLPVisualRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    if name == "neuralnet":
+        return NeuralNetClassifier(
+            layers=[
+                Dense(12, activation="relu"),
+                Residual([Dense(8), BatchNorm(), Activation("tanh")]),
+            ],
+            max_iter=5,
+            random_state=0,
+        )
     return make_pipeline(
         StandardScaler(), MLPVisualClassifier((8,), max_iter=5, random_state=0)
     )
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn", "pipeline"])
+def _outputs(estimator, X):
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(X)
+    return estimator.predict(X)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["mlp", "cnn", "pipeline", "batch-norm-residual", "regressor", "neuralnet"],
+)
 def test_dump_and_load_round_trip(name, digits, tmp_path):
     X, y = digits
     estimator = _make(name).fit(X, y)
@@ -43,7 +73,7 @@ def test_dump_and_load_round_trip(name, digits, tmp_path):
     dump(estimator, path)
     loaded = load(path)
     assert type(loaded) is type(estimator)
-    assert_array_equal(loaded.predict_proba(X), estimator.predict_proba(X))
+    assert_array_equal(_outputs(loaded, X), _outputs(estimator, X))
     # A loaded model trains on: warm_start continues from the saved weights.
     network = loaded[-1] if name == "pipeline" else loaded
     epochs_saved = len(network.loss_curve_)
@@ -378,3 +408,31 @@ def test_max_bytes_must_be_a_count_of_bytes(max_bytes, saved_mlp, tmp_path):
     path.write_bytes(saved_mlp)
     with pytest.raises(ValueError, match=r"max_bytes must be .* got"):
         load(path, max_bytes=max_bytes)
+
+
+class Halve(Layer):
+    """A user's own layer: not sknetviz's, so a file holding it needs trust."""
+
+    def forward(self, X, training=False):
+        return X / 2
+
+    def backward(self, delta):
+        return delta / 2
+
+
+def test_a_users_layer_loads_only_when_trusted_by_name(digits, tmp_path):
+    X, y = digits
+    clf = NeuralNetClassifier(
+        layers=[Dense(8, activation="tanh"), Halve()], max_iter=3, random_state=0
+    ).fit(X, y)
+    path = tmp_path / "own-layer.skops"
+    dump(clf, path)
+    name = f"{Halve.__module__}.Halve"
+    with pytest.raises(UntrustedTypeError) as refused:
+        load(path)
+    assert refused.value.types == [name]
+    assert f"load(path, trusted=['{name}'])" in str(refused.value)
+    loaded = load(path, trusted=[name])
+    assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    with pytest.raises(TypeError, match="sequence of type names"):
+        load(path, trusted=name)
