@@ -31,11 +31,20 @@ def he_normal(fan_in, fan_out, shape, rng, dtype):
     return rng.normal(0.0, std, shape).astype(dtype, copy=False)
 
 
+def small_normal(fan_in, fan_out, shape, rng, dtype):
+    """N(0, 0.01^2) whatever the layer's size: the "small random numbers" of
+    early practice. Each layer of a deep network then shrinks the signal and
+    the gradient, the trouble Xavier and He initialisation cure; sknetviz
+    keeps it to show that trouble."""
+    return rng.normal(0.0, 0.01, shape).astype(dtype, copy=False)
+
+
 INITIALIZERS = {
     "xavier_uniform": xavier_uniform,
     "xavier_normal": xavier_normal,
     "he_uniform": he_uniform,
     "he_normal": he_normal,
+    "small_normal": small_normal,
 }
 """dict: initializer name -> ``function(fan_in, fan_out, shape, rng, dtype)``."""
 

@@ -17,6 +17,7 @@ UNIFORM_BOUNDS = {
 NORMAL_STDS = {
     "xavier_normal": np.sqrt(2 / (FAN_IN + FAN_OUT)),
     "he_normal": np.sqrt(2 / FAN_IN),
+    "small_normal": 0.01,
 }
 
 
