@@ -15,6 +15,7 @@ CHAPTER_EXAMPLES = [
     "plot_overfitting.py",
     "plot_vanishing_gradients.py",
     "plot_pipeline_grid_search.py",
+    "plot_keras_iris.py",
 ]
 
 
