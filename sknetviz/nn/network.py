@@ -16,38 +16,36 @@ _OBSERVED = ContextVar("sknetviz_observed_layers", default=None)
 class Sequential(Layer):
     """A stack of layers applied one after the other.
 
-        The network ends in the output layer's pre-activation (the logits); the
-        output activation and its loss are applied by the training loop, which
-        lets the pair use its simple canonical gradient.
+    The network ends in the output layer's pre-activation (the logits); the
+    output activation and its loss are applied by the training loop, which
+    lets the pair use its simple canonical gradient.
 
-        Parameters
-        ----------
-        layers : list of Layer
-            The layers, input side first.
+    Parameters
+    ----------
+    layers : list of Layer
+        The layers, input side first.
 
-        Attributes
-        ----------
-        params : list of ndarray
-            Every layer's parameters, input side first, each layer's in its own
-            order (for Dense: ``W`` then ``b``). Optimizers update them in place.
-        grads : list of ndarray
-            The gradients, parallel to ``params``.
-        weights : list of ndarray
-            The arrays in the 'weight' role, which the L2 penalty applies to.
+    Attributes
+    ----------
+    params : list of ndarray
+        Every layer's parameters, input side first, each layer's in its own
+        order (for Dense: ``W`` then ``b``). Optimizers update them in place.
+    grads : list of ndarray
+        The gradients, parallel to ``params``.
+    weights : list of ndarray
+        The arrays in the 'weight' role, which the L2 penalty applies to.
 
-        Examples
-        --------
-        >>> from contextvars import ContextVar
-
-    import numpy as np
-        >>> from sknetviz.nn import Activation, Dense, Sequential
-        >>> net = Sequential([Dense(4), Activation("relu"), Dense(2)])
-        >>> net.initialize((3,), np.random.default_rng(0), np.float64)
-        (2,)
-        >>> [p.shape for p in net.params]
-        [(3, 4), (4,), (4, 2), (2,)]
-        >>> net.forward(np.ones((5, 3))).shape
-        (5, 2)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknetviz.nn import Activation, Dense, Sequential
+    >>> net = Sequential([Dense(4), Activation("relu"), Dense(2)])
+    >>> net.initialize((3,), np.random.default_rng(0), np.float64)
+    (2,)
+    >>> [p.shape for p in net.params]
+    [(3, 4), (4,), (4, 2), (2,)]
+    >>> net.forward(np.ones((5, 3))).shape
+    (5, 2)
     """
 
     def __init__(self, layers):
@@ -227,33 +225,31 @@ class Sequential(Layer):
     def observe(self, X, layers):
         """An inference pass that also keeps the outputs of ``layers``.
 
-                Parameters
-                ----------
-                X : array-like of shape (n_samples, ...)
-                layers : iterable of Layer
-                    Layers of this network, at any depth (inside a Residual, for
-                    example): see :meth:`walk`.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        layers : iterable of Layer
+            Layers of this network, at any depth (inside a Residual, for
+            example): see :meth:`walk`.
 
-                Returns
-                -------
-                output : ndarray
-                    The network's output, as :meth:`forward` gives it.
-                outputs : dict
-                    Each layer of ``layers`` -> its output on ``X``.
+        Returns
+        -------
+        output : ndarray
+            The network's output, as :meth:`forward` gives it.
+        outputs : dict
+            Each layer of ``layers`` -> its output on ``X``.
 
-                Examples
-                --------
-                >>> from contextvars import ContextVar
-
-        import numpy as np
-                >>> from sknetviz.nn import Activation, Dense, Residual, Sequential
-                >>> inner = Activation("tanh")
-                >>> net = Sequential([Dense(3), Residual([Dense(3), inner]), Dense(1)])
-                >>> net.initialize((2,), np.random.default_rng(0), np.float64)
-                (1,)
-                >>> output, outputs = net.observe(np.ones((4, 2)), [inner])
-                >>> outputs[inner].shape, bool(np.all(np.abs(outputs[inner]) < 1))
-                ((4, 3), True)
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknetviz.nn import Activation, Dense, Residual, Sequential
+        >>> inner = Activation("tanh")
+        >>> net = Sequential([Dense(3), Residual([Dense(3), inner]), Dense(1)])
+        >>> net.initialize((2,), np.random.default_rng(0), np.float64)
+        (1,)
+        >>> output, outputs = net.observe(np.ones((4, 2)), [inner])
+        >>> outputs[inner].shape, bool(np.all(np.abs(outputs[inner]) < 1))
+        ((4, 3), True)
         """
         observed = {layer: None for layer in layers}
         token = _OBSERVED.set(observed)
