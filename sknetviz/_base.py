@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, SklearnCallbacks, start_fit_task
+from ._diagnostics import Diagnostics
 from ._training import (
     ConvergenceMonitor,
     History,
@@ -484,6 +485,8 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                     batch_size=self._batch_size(X_train.shape[0]),
                 )
             )
+        # Before History, which keeps the record as the hooks above left it.
+        hooks.append(Diagnostics(X_train))
         hooks.append(History())
         if stochastic:
             self._monitor.monitored = "clean_loss" if noisy else "loss"

@@ -7,7 +7,7 @@ from functools import partial
 import numpy as np
 
 from ._training import Hook
-from .nn import Activation
+from .nn import Activation, Dense
 
 # A unit's output counts as saturated where the activation's slope there is
 # below this fraction of its peak: a sample passing through it hands back at
@@ -101,9 +101,19 @@ SATURATION_TALLIES = {
 }
 
 
+def _activation_name(layer):
+    """The activation a layer applies last, or None: an Activation's, or a
+    Dense's own (``Dense(10, activation="relu")``)."""
+    if isinstance(layer, Activation):
+        return layer.name
+    if isinstance(layer, Dense):
+        return layer.activation
+    return None
+
+
 def _activation_layers(network):
-    """The network's Activation layers at any depth, input side first."""
-    return [layer for layer in network.walk() if isinstance(layer, Activation)]
+    """The layers that end in an activation, at any depth, input side first."""
+    return [layer for layer in network.walk() if _activation_name(layer)]
 
 
 def _norm(array):
@@ -142,8 +152,9 @@ class Diagnostics(Hook):
 
     'saturation' : list of float
         One share in [0, 1] for each :class:`~sknetviz.nn.Activation` layer
-        of the network, at any depth (inside Residual blocks too), in
-        :meth:`~sknetviz.nn.Layer.walk` order, input side first. The
+        (and each Dense with an ``activation``) of the network, at any depth
+        (inside Residual blocks too), in :meth:`~sknetviz.nn.Layer.walk`
+        order, input side first. The
         output activation is not one of them: the network ends in logits.
         It is measured by an inference pass over the probe (no dropout;
         batch normalisation with its running statistics), and means:
@@ -292,7 +303,7 @@ class Diagnostics(Hook):
         layers = _activation_layers(network)
         if not layers:
             return []
-        tallies = [SATURATION_TALLIES[layer.name]() for layer in layers]
+        tallies = [SATURATION_TALLIES[_activation_name(layer)]() for layer in layers]
         probe = self.probe
         # In chunks as inference runs (Objective.predict_proba): a CNN's
         # feature maps for all the probe at once could take far more memory.

@@ -160,9 +160,14 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
     history_ : list of dict
         One record per epoch with 'epoch', 'loss', 'learning_rate',
         'grad_norms' (one float per weight layer, input side first, the mean
-        over the epoch's batches), 'seconds'; 'val_loss' and 'val_score'
-        with early stopping; 'clean_loss' (the training loss with dropout
-        off, at the end of the epoch) with dropout and without early stopping.
+        over the epoch's batches), 'seconds'; 'saturation' (per hidden
+        activation, the share of saturated or, for rectifiers, dead units)
+        and 'update_ratio' (per weight layer, how far the epoch moved it,
+        relative to its size), see :class:`sknetviz._diagnostics.Diagnostics`;
+        'val_loss' and 'val_score' with early stopping; 'clean_loss' (the
+        training loss with dropout off, at the end of the epoch) with dropout
+        and without early stopping; 'clipped' (steps whose gradient was
+        clipped) with ``clip_norm``.
     network_ : sknetviz.nn.Sequential
         The trained network, ending in the output logits.
 
@@ -179,8 +184,9 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
     ...                           max_iter=300, dropout=0.1, random_state=0).fit(X, y)
     >>> clf.score(X, y) > 0.95
     True
-    >>> sorted(clf.history_[-1])
-    ['clean_loss', 'epoch', 'grad_norms', 'learning_rate', 'loss', 'seconds']
+    >>> sorted(clf.history_[-1])  # doctest: +NORMALIZE_WHITESPACE
+    ['clean_loss', 'epoch', 'grad_norms', 'learning_rate', 'loss', 'saturation',
+     'seconds', 'update_ratio']
     """
 
     _parameter_constraints: dict = _MLP_CONSTRAINTS
@@ -369,8 +375,9 @@ network_
     >>> from sknetviz import MLPVisualRegressor
     >>> X, y = make_regression(n_samples=200, n_features=4, noise=1, random_state=0)
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    >>> reg = MLPVisualRegressor((32,), solver="lbfgs", max_iter=500,
-    ...                          random_state=0).fit(X_train, y_train)
+    >>> reg = MLPVisualRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
+    ...                          max_iter=500, random_state=0)
+    >>> reg = reg.fit(X_train, y_train)
     >>> bool(reg.score(X_test, y_test) > 0.95)
     True
     >>> reg.predict(X_test[:2]).shape, reg.out_activation_

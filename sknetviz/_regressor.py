@@ -67,7 +67,8 @@ class NetRegressorMixin(RegressorMixin):
         >>> from sklearn.datasets import make_regression
         >>> from sknetviz import MLPVisualRegressor
         >>> X, y = make_regression(n_samples=50, n_features=3, random_state=0)
-        >>> reg = MLPVisualRegressor((8,), random_state=0).initialize(X, y)
+        >>> reg = MLPVisualRegressor(hidden_layer_sizes=(8,), random_state=0)
+        >>> reg = reg.initialize(X, y)
         >>> reg.n_iter_, reg.history_, reg.predict(X[:3]).shape
         (0, [], (3,))
         """

@@ -133,7 +133,8 @@ class TrainingState:
         The smallest 'loss' of ``history`` (inf while it is empty).
     record : dict
         The current epoch's record: 'epoch', 'loss', 'learning_rate',
-        'grad_norms', 'seconds', and what hooks add ('val_loss', 'val_score').
+        'grad_norms', 'seconds', and what hooks add ('val_loss', 'val_score',
+        'clean_loss', 'saturation', 'update_ratio').
     n_samples_seen : int
         Samples seen by the optimizer over every call (scikit-learn's ``t_``).
     epochs_this_call : int

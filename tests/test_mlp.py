@@ -222,6 +222,8 @@ def test_history_records_every_epoch_with_validation(iris):
             "learning_rate",
             "grad_norms",
             "seconds",
+            "saturation",
+            "update_ratio",
         }
         assert len(record["grad_norms"]) == 3 and all(
             g > 0 for g in record["grad_norms"]
@@ -619,3 +621,28 @@ def test_initialize_is_epoch_zero_of_partial_fit(moons):
     assert refit.n_iter_ == 0
     with pytest.raises(ValueError, match="`y` has classes not in"):
         MLPVisualClassifier().initialize(X, y + 5, classes=[0, 1])
+
+
+def test_history_shows_saturated_sigmoids_and_stuck_layers():
+    """The vanishing-gradient signs, read from history_: a deep sigmoid net
+    started with tiny weights has layers that barely move, and batch norm
+    gets them moving."""
+    X, y = load_digits(return_X_y=True)
+    params = dict(
+        hidden_layer_sizes=(32,) * 6,
+        activation="logistic",
+        init="small_normal",
+        max_iter=3,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = MLPVisualClassifier(**params).fit(X[:500] / 16, y[:500])
+        cured = MLPVisualClassifier(batch_norm=True, **params).fit(
+            X[:500] / 16, y[:500]
+        )
+    record = plain.history_[-1]
+    assert len(record["saturation"]) == 6 and len(record["update_ratio"]) == 7
+    # The input-side layer of the plain net moves far less than batch norm's
+    # (0.016 against 0.106 here), though Adam scales its tiny gradients up.
+    assert record["update_ratio"][0] < 0.25 * cured.history_[-1]["update_ratio"][0]
