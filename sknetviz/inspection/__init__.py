@@ -9,6 +9,7 @@ from ._gradients import GradientFlowDisplay, GradientFlowPanels
 from ._network import NetworkDiagramDisplay
 from ._neuron import NeuronDisplay
 from ._neurons import NeuronActivationDisplay
+from ._surface import PredictionSurfaceDisplay
 from ._training_curve import TrainingCurveDisplay
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "NetworkDiagramDisplay",
     "NeuronActivationDisplay",
     "NeuronDisplay",
+    "PredictionSurfaceDisplay",
     "TrainingCurveDisplay",
 ]

@@ -229,8 +229,10 @@ class ActivationFunctionDisplay:
         Parameters
         ----------
         estimator : estimator
-            A fitted MLPVisualClassifier, MLPClassifier, or a Pipeline ending
-            in either.
+            A fitted sknetviz network estimator (MLPVisualClassifier,
+            MLPVisualRegressor, NeuralNetClassifier...), MLPClassifier,
+            MLPRegressor, or a Pipeline ending in one. Hidden layers with
+            different activations each get their panel.
         x_range : tuple of float, default=(-5, 5)
             Interval of pre-activations drawn.
         n_points : int, default=400
@@ -238,21 +240,16 @@ class ActivationFunctionDisplay:
         derivatives : bool, default=True
             Whether to draw the derivatives.
         axes : array-like of matplotlib Axes, default=None
-            One per panel: two, or one when the hidden and output activations
-            are the same; a new figure when None.
+            One per panel: one per distinct activation of the network (two,
+            or one when the hidden and output activations are the same); a
+            new figure when None.
 
         Returns
         -------
         display : ActivationFunctionDisplay
         """
         view = network_view(estimator, "ActivationFunctionDisplay")
-        if view.activation == view.out_activation:
-            roles = {view.activation: "hidden and output layers"}
-        else:
-            roles = {
-                view.activation: "hidden layers",
-                view.out_activation: "output layer",
-            }
+        roles = _roles(view)
         return cls._from_roles(
             roles,
             x_range=x_range,
@@ -275,6 +272,33 @@ class ActivationFunctionDisplay:
             roles=roles if any(roles.values()) else None,
         )
         return display.plot(axes=axes, derivatives=derivatives)
+
+
+def _roles(view):
+    """Each activation of a network -> the layers that use it: 'hidden
+    layers', 'hidden layers 1, 3', 'output layer', 'hidden and output layers'."""
+    hidden_layers = view.weight_layers[:-1]
+    numbers = {}
+    for number, layer in enumerate(hidden_layers, start=1):
+        numbers.setdefault(layer.activation, []).append(number)
+    if not numbers and view.activation is not None:
+        # No hidden layer: the estimator's hidden activation, as it is set.
+        numbers[view.activation] = []
+    roles = {}
+    for name, used_by in numbers.items():
+        if len(used_by) == len(hidden_layers):
+            roles[name] = "hidden layers"
+        else:
+            label = "hidden layer" if len(used_by) == 1 else "hidden layers"
+            roles[name] = f"{label} {', '.join(map(str, used_by))}"
+    out = view.out_activation
+    if roles.get(out) == "hidden layers":
+        roles[out] = "hidden and output layers"
+    elif out in roles:
+        roles[out] += " and output layer"
+    else:
+        roles[out] = "output layer"
+    return roles
 
 
 def _check_names(names):

@@ -1,18 +1,44 @@
-"""One way to read a fitted network: sknetviz's, scikit-learn's MLPClassifier, or a
-Pipeline ending in either.
+"""One way to read a fitted network: a sknetviz estimator through its layers,
+scikit-learn's MLPClassifier or MLPRegressor through their public attributes,
+or a Pipeline ending in any of them.
 
 Displays go through :func:`network_view` and never through an estimator's
-private state. The hidden activations are computed with the core's own
-activation functions, so what is drawn is what is trained.
+private state. A sknetviz network is run by its own layers
+(:meth:`sknetviz.nn.Sequential.observe`, inference mode), so what is drawn
+is what the network computes: batch normalisation with its running
+statistics, skip connections added. scikit-learn's MLPs have no layers to
+run; their hidden outputs are computed from ``coefs_`` and ``intercepts_``
+with the core's activation functions.
 """
 
+from functools import cached_property
+
 import numpy as np
+import scipy.sparse as sp
+from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ..nn import get_activation
+from ..nn import (
+    Activation,
+    BatchNorm,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Residual,
+    Sequential,
+    get_activation,
+)
 
-SUPPORTED = "an MLPVisualClassifier, an MLPClassifier, or a Pipeline ending in one"
+SUPPORTED = (
+    "an MLPVisualClassifier, an MLPClassifier, an MLPVisualRegressor, an "
+    "MLPRegressor, another sknetviz estimator with a network_ (NeuralNetClassifier, "
+    "NeuralNetRegressor, SimpleCNNClassifier), or a Pipeline ending in one"
+)
+
+LOSS_NAMES = {"squared_error": "half squared error", "poisson": "half Poisson deviance"}
+"""dict: a regressor's ``loss`` parameter -> the name of the loss it records."""
 
 
 def final_estimator(estimator):
@@ -20,6 +46,15 @@ def final_estimator(estimator):
     while isinstance(estimator, Pipeline):
         estimator = estimator.steps[-1][1]
     return estimator
+
+
+def as_array(X):
+    """A dense ndarray of ``X`` (array-like, sparse matrix or dataframe)."""
+    if sp.issparse(X):
+        return X.toarray()
+    if hasattr(X, "to_numpy"):
+        return X.to_numpy()
+    return np.asarray(X)
 
 
 def check_fitted(estimator, what):
@@ -33,20 +68,183 @@ def check_fitted(estimator, what):
     )
 
 
-def _is_dense_network(estimator):
-    return all(
-        hasattr(estimator, name)
-        for name in ("coefs_", "intercepts_", "activation", "out_activation_")
+class WeightLayer:
+    """One weight layer of a network's dense part, as the displays draw it.
+
+    A weight layer is a Dense layer and what belongs to it: ``z = x @ W + b``,
+    then a BatchNorm if one follows, then an activation if one follows (the
+    identity otherwise), and, when the whole group is the block of a
+    :class:`~sknetviz.nn.Residual`, the skip connection that adds the
+    block's input to its output. The output layer is the network's last
+    Dense, its activation the estimator's ``out_activation_``.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (fan_in, fan_out)
+        The Dense layer's weights.
+    intercept : ndarray of shape (fan_out,)
+        Its biases.
+    activation : str
+        The activation, a key of :data:`sknetviz.nn.ACTIVATIONS`.
+    batch_norm : BatchNorm, default=None
+        The batch normalisation between ``z`` and the activation.
+    shortcut : Residual, default=None
+        The skip connection whose output is this layer's output.
+    shortcut_source : int, default=None
+        Where the skip starts: the index, in :meth:`NetworkView.layer_outputs`,
+        of the output that enters the Residual block.
+    block_end : Layer, default=None
+        The sknetviz layer whose output is the activation's output (before
+        the skip is added); None for scikit-learn's MLPs and the output layer.
+    output_layer : Layer, default=None
+        The sknetviz layer whose output is this weight layer's output (the
+        Residual with a skip, else ``block_end``).
+    """
+
+    def __init__(
+        self,
+        coef,
+        intercept,
+        activation,
+        *,
+        batch_norm=None,
+        shortcut=None,
+        shortcut_source=None,
+        block_end=None,
+        output_layer=None,
+    ):
+        self.coef = coef
+        self.intercept = intercept
+        self.activation = activation
+        self.batch_norm = batch_norm
+        self.shortcut = shortcut
+        self.shortcut_source = shortcut_source
+        self.block_end = block_end
+        self.output_layer = output_layer
+
+    @property
+    def description(self):
+        """What the layer applies after its weights: 'relu', 'BatchNorm, relu
+        + skip', 'tanh + projected skip'."""
+        steps = ["BatchNorm"] if self.batch_norm is not None else []
+        text = ", ".join(steps + [self.activation])
+        if self.shortcut is not None:
+            text += " + skip" if self.shortcut.P is None else " + projected skip"
+        return text
+
+
+def _split_at_flatten(layers):
+    """The top-level layers after the last Flatten, and whether there is one."""
+    flattens = [i for i, layer in enumerate(layers) if isinstance(layer, Flatten)]
+    if not flattens:
+        return layers, None
+    return layers[flattens[-1] + 1 :], layers[flattens[-1]]
+
+
+def _refuse(layer, why):
+    raise TypeError(
+        f"the displays read a network's dense part as weight layers, each a "
+        f"Dense, then optionally a BatchNorm and an Activation, or such a group "
+        f"as the block of a Residual (Dropout is skipped: it does nothing at "
+        f"inference). {layer!r} does not fit: {why}."
     )
 
 
+def _weight_layers(layers, groups):
+    """Append the weight layers of ``layers`` to ``groups``, one dict each,
+    or raise a TypeError naming the layer that fits none."""
+    takes = set()  # the layer types the last group may still take
+    for layer in layers:
+        if isinstance(layer, Dropout):
+            continue
+        if isinstance(layer, Dense):
+            groups.append({"dense": layer, "activation": layer.activation})
+            groups[-1]["block_end"] = layer
+            takes = {BatchNorm, Activation} if layer.activation is None else set()
+        elif isinstance(layer, (BatchNorm, Activation)):
+            if type(layer) not in takes:
+                _refuse(
+                    layer,
+                    "it follows no Dense (or follows its activation, or a skip)",
+                )
+            group = groups[-1]
+            if isinstance(layer, BatchNorm):
+                group["batch_norm"] = layer
+                takes = {Activation}
+            else:
+                group["activation"] = layer.name
+                takes = set()
+            group["block_end"] = layer
+        elif isinstance(layer, Residual):
+            first = len(groups)
+            _weight_layers(layer.layers, groups)
+            if len(groups) == first:
+                _refuse(layer, "its block holds no Dense")
+            groups[-1]["shortcut"] = layer
+            groups[-1]["shortcut_source"] = first
+            takes = set()
+        else:
+            _refuse(layer, f"a {type(layer).__name__} is none of these")
+
+
+def _sknetviz_weight_layers(network_, out_activation):
+    """The weight layers of a sknetviz network, and its Flatten (or None)."""
+    dense_part, flatten = _split_at_flatten(network_.layers)
+    groups = []
+    _weight_layers(dense_part, groups)
+    output = groups[-1] if groups else {}
+    if (
+        not groups
+        or output["dense"] is not dense_part[-1]
+        or output["activation"] is not None
+    ):
+        raise TypeError(
+            "the displays need a network that ends in its output Dense (the "
+            f"logits); this one ends in {network_.layers[-1]!r}."
+        )
+    weight_layers = []
+    for index, group in enumerate(groups):
+        is_output = index == len(groups) - 1
+        weight_layers.append(
+            WeightLayer(
+                group["dense"].W,
+                group["dense"].b,
+                out_activation if is_output else group["activation"] or "identity",
+                batch_norm=group.get("batch_norm"),
+                shortcut=group.get("shortcut"),
+                shortcut_source=group.get("shortcut_source"),
+                block_end=None if is_output else group["block_end"],
+                output_layer=None
+                if is_output
+                else group.get("shortcut", group["block_end"]),
+            )
+        )
+    return weight_layers, flatten
+
+
 class NetworkView:
-    """What a display may read of a fitted dense network.
+    """What a display may read of a fitted network's dense part.
+
+    The dense part is the whole network of an MLP, and the head after the
+    last Flatten of a network with convolutions. It is read as a list of
+    weight layers (:class:`WeightLayer`): each Dense with the BatchNorm and
+    the activation after it, and the skip connection of the Residual block
+    it forms. A "hidden layer" of the displays is such a weight layer, its
+    output the output of its activation, plus the block's input (or its
+    projection) where a skip connection adds it: the input the next Dense
+    receives. Its units are the Dense's units.
+
+    The history and the names of the weight arrays are read without the
+    weight layers, so the training displays work on any sknetviz network;
+    the first use of the weight layers raises a TypeError naming the layer
+    that fits no weight layer.
 
     Parameters
     ----------
     estimator : estimator
         The fitted estimator the user passed (perhaps a Pipeline).
+    what : str, default='The displays'
+        Who reads, for the error messages.
 
     Attributes
     ----------
@@ -54,39 +252,91 @@ class NetworkView:
         As passed.
     network : estimator
         The final step: the network itself.
+    weight_layers : list of WeightLayer
+        The hidden layers, then the output layer.
     coefs : list of ndarray of shape (fan_in, fan_out)
-        The dense layers' weights (for a CNN, those of its dense head).
+        The weight layers' weights (a skip's projection is not among them).
     intercepts : list of ndarray of shape (fan_out,)
-    feature_layers : list of Layer
-        A CNN's layers before its dense head (empty for an MLP); ``transform``
-        runs them.
-    activation : str
-        Hidden activation, a key of :data:`sknetviz.nn.ACTIVATIONS`.
+    activation : str or None
+        The hidden layers' activation when they all share one (for a network
+        without hidden layers, the estimator's ``activation`` parameter if it
+        has one); None when they differ.
     out_activation : str
-    classes : ndarray
+    classes : ndarray or None
+        A classifier's classes; None for a regressor.
+    is_regressor : bool
+    loss_name : str
+        The training loss: 'cross-entropy', 'half squared error' or 'half
+        Poisson deviance'.
+    score_name : str
+        The validation score: 'accuracy' or 'R²'.
     layer_sizes : list of int
-        Units per layer, the network's input layer first.
+        Units per layer, the dense part's input first.
     """
 
-    def __init__(self, estimator):
+    def __init__(self, estimator, what="The displays"):
         self.estimator = estimator
-        self.network = final_estimator(estimator)
-        # A CNN's view is its dense head: the conv stack becomes part of the
-        # transform, and the head's input layer is the flattened feature maps.
-        dense = [i for i, coef in enumerate(self.network.coefs_) if np.ndim(coef) == 2]
-        self.coefs = [self.network.coefs_[i] for i in dense]
-        self.intercepts = [self.network.intercepts_[i] for i in dense]
-        self.feature_layers = []
-        if len(dense) < len(self.network.coefs_):
-            layers = self.network.network_.layers
-            flatten = max(
-                i for i, layer in enumerate(layers) if type(layer).__name__ == "Flatten"
+        self.what = what
+        self.network = network = final_estimator(estimator)
+        self.out_activation = network.out_activation_
+        network_ = getattr(network, "network_", None)
+        self._network_ = network_ if isinstance(network_, Sequential) else None
+        self.is_regressor = not is_classifier(network)
+        self.classes = None if self.is_regressor else network.classes_
+        if self.is_regressor:
+            self.loss_name = LOSS_NAMES.get(
+                getattr(network, "loss", "squared_error"), "loss"
             )
-            self.feature_layers = layers[: flatten + 1]
-        self.activation = self.network.activation
-        self.out_activation = self.network.out_activation_
-        self.classes = self.network.classes_
-        self.layer_sizes = [self.coefs[0].shape[0]] + [c.shape[1] for c in self.coefs]
+            self.score_name = "R²"
+        else:
+            self.loss_name, self.score_name = "cross-entropy", "accuracy"
+
+    @cached_property
+    def _dense_part(self):
+        """The weight layers, and the Flatten before them (or None)."""
+        network = self.network
+        if self._network_ is None:
+            n_weight_layers = len(network.coefs_)
+            weight_layers = [
+                WeightLayer(
+                    W,
+                    b,
+                    self.out_activation
+                    if index == n_weight_layers - 1
+                    else network.activation,
+                )
+                for index, (W, b) in enumerate(zip(network.coefs_, network.intercepts_))
+            ]
+            return weight_layers, None
+        try:
+            return _sknetviz_weight_layers(self._network_, self.out_activation)
+        except TypeError as error:
+            raise TypeError(
+                f"{self.what} cannot draw {type(network).__name__}: {error}"
+            ) from None
+
+    @property
+    def weight_layers(self):
+        return self._dense_part[0]
+
+    @property
+    def activation(self):
+        hidden = {layer.activation for layer in self.weight_layers[:-1]}
+        if hidden:
+            return hidden.pop() if len(hidden) == 1 else None
+        return getattr(self.network, "activation", None)
+
+    @property
+    def layer_sizes(self):
+        return [self.coefs[0].shape[0]] + [c.shape[1] for c in self.coefs]
+
+    @property
+    def coefs(self):
+        return [layer.coef for layer in self.weight_layers]
+
+    @property
+    def intercepts(self):
+        return [layer.intercept for layer in self.weight_layers]
 
     def transform(self, X):
         """Pass ``X`` through every step before the network, nested Pipelines too."""
@@ -94,15 +344,73 @@ class NetworkView:
         while isinstance(estimator, Pipeline):
             X = estimator[:-1].transform(X)
             estimator = estimator.steps[-1][1]
-        if self.feature_layers:
-            X = np.asarray(X, dtype=float)
-            X = X.reshape(X.shape[0], -1)
-            for layer in self.feature_layers:
-                X = layer.forward(X)
         return X
 
+    def _network_input(self, X, transformed):
+        """``X`` as the rows of features the network takes, checked."""
+        rows = as_array(X if transformed else self.transform(X)).astype(float)
+        if self._dense_part[1] is not None and rows.ndim > 2:  # images: one row each
+            rows = rows.reshape(len(rows), -1)
+        n_inputs = self.network.n_features_in_
+        if rows.ndim != 2 or rows.shape[1] != n_inputs:
+            raise ValueError(
+                f"X has {rows.shape[-1]} features after the Pipeline's steps, but "
+                f"the network expects {n_inputs}."
+            )
+        return rows
+
+    def steps(self, X, *, transformed=False):
+        """What every weight layer computes on ``X``, step by step.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input of the estimator (of the network itself if ``transformed``).
+        transformed : bool, default=False
+            Whether ``X`` already went through the Pipeline's earlier steps.
+
+        Returns
+        -------
+        inputs : ndarray of shape (n_samples, layer_sizes[0])
+            The dense part's input.
+        steps : list of dict
+            One per weight layer: 'normalized', the BatchNorm's output (or
+            None); 'activated', the activation's output; 'output', the
+            layer's output ('activated' plus the skip, where there is one).
+        """
+        rows = self._network_input(X, transformed)
+        out = get_activation(self.out_activation)[0]
+        if self._network_ is None:
+            inputs, A, steps = rows, rows, []
+            for layer in self.weight_layers:
+                Z = A @ layer.coef + layer.intercept
+                A = get_activation(layer.activation)[0](Z, out=Z)
+                steps.append({"normalized": None, "activated": A, "output": A})
+            return inputs, steps
+        flatten = self._dense_part[1]
+        watched = [flatten] if flatten is not None else []
+        for layer in self.weight_layers[:-1]:
+            watched += [layer.block_end, layer.output_layer]
+            if layer.batch_norm is not None:
+                watched.append(layer.batch_norm)
+        logits, observed = self._network_.observe(rows, watched)
+        steps = [
+            {
+                "normalized": observed.get(layer.batch_norm),
+                "activated": observed[layer.block_end],
+                "output": observed[layer.output_layer],
+            }
+            for layer in self.weight_layers[:-1]
+        ]
+        probabilities = out(logits)
+        steps.append(
+            {"normalized": None, "activated": probabilities, "output": probabilities}
+        )
+        inputs = rows if flatten is None else observed[flatten]
+        return inputs, steps
+
     def layer_outputs(self, X, *, transformed=False):
-        """Outputs of every layer after its activation, input side first.
+        """Outputs of every layer, input side first.
 
         Parameters
         ----------
@@ -114,27 +422,52 @@ class NetworkView:
         Returns
         -------
         outputs : list of ndarray
-            ``outputs[0]`` is the network's input; then one array per hidden
-            layer; the last is the output layer's probabilities.
+            ``outputs[0]`` is the dense part's input (a CNN's flattened
+            feature maps); then one array per hidden layer (see the class
+            docstring); the last is the output layer's: the class
+            probabilities of a classifier, the predicted values of a regressor.
         """
-        A = np.asarray(X if transformed else self.transform(X), dtype=float)
-        if A.ndim != 2 or A.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"X has {A.shape[-1]} features after the Pipeline's steps, but the "
-                f"network expects {self.layer_sizes[0]}."
-            )
-        outputs = [A]
-        hidden = get_activation(self.activation)[0]
-        for index, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            Z = A @ W + b
-            last = index == len(self.coefs) - 1
-            A = (get_activation(self.out_activation)[0] if last else hidden)(Z, out=Z)
-            outputs.append(A)
-        return outputs
+        inputs, steps = self.steps(X, transformed=transformed)
+        return [inputs] + [step["output"] for step in steps]
+
+    def weight_names(self):
+        """One description per array in the 'weight' role, in ``coefs_`` order,
+        the arrays whose gradient norms ``history_`` records.
+
+        Returns
+        -------
+        names : list of str
+            'fan_in→fan_out' for a dense network; with other kinds of
+            weights, each says its kind: 'dense 24→64', 'conv 3x3x1→4',
+            'skip projection 4→6'.
+        """
+        if self._network_ is None:
+            return [f"{W.shape[0]}→{W.shape[1]}" for W in self.coefs]
+        owners = {}  # id of a weight array -> the innermost layer holding it
+        for layer in self._network_.walk():
+            for array, role in zip(layer.params, layer.param_roles):
+                if role == "weight":
+                    owners[id(array)] = layer
+        weights = self._network_.weights
+        kinds = [owners[id(W)] for W in weights]
+        mixed = any(not isinstance(owner, Dense) for owner in kinds)
+        names = []
+        for W, owner in zip(weights, kinds):
+            if isinstance(owner, Conv2D):
+                kh, kw, channels, filters = W.shape
+                names.append(f"conv {kh}x{kw}x{channels}→{filters}")
+            elif isinstance(owner, Residual):
+                names.append(f"skip projection {W.shape[0]}→{W.shape[1]}")
+            elif isinstance(owner, Dense):
+                prefix = "dense " if mixed else ""
+                names.append(f"{prefix}{W.shape[0]}→{W.shape[1]}")
+            else:
+                names.append(f"{type(owner).__name__} {'x'.join(map(str, W.shape))}")
+        return names
 
     def history(self):
         """Per-epoch records: sknetviz's ``history_``, or ones built from
-        MLPClassifier's ``loss_curve_`` and ``validation_scores_``."""
+        scikit-learn's ``loss_curve_`` and ``validation_scores_``."""
         network = self.network
         if getattr(network, "history_", None) is not None:
             return list(network.history_)
@@ -153,13 +486,23 @@ class NetworkView:
         return records
 
 
+def _is_network_estimator(network):
+    """Whether ``network`` is an estimator this module reads, fitted or not:
+    a sknetviz network, or one with an MLP's or a layer list's parameters."""
+    if isinstance(getattr(network, "network_", None), Sequential):
+        return True
+    params = network.get_params(deep=False) if hasattr(network, "get_params") else {}
+    return "hidden_layer_sizes" in params or "layers" in params
+
+
 def network_view(estimator, what):
-    """Read a fitted dense network, or say clearly why it cannot be read.
+    """Read a fitted network, or say clearly why it cannot be read.
 
     Parameters
     ----------
     estimator : estimator
-        A fitted MLPVisualClassifier, MLPClassifier, or Pipeline ending in one.
+        A fitted sknetviz network estimator, MLPClassifier, MLPRegressor, or
+        a Pipeline ending in one.
     what : str
         Name of the display asking, for the error messages.
 
@@ -168,14 +511,18 @@ def network_view(estimator, what):
     view : NetworkView
     """
     network = final_estimator(estimator)
-    # An MLP is recognised by its parameters, so an unfitted one is told to fit
-    # and anything else is told what is supported, fitted or not.
-    if not all(hasattr(network, name) for name in ("hidden_layer_sizes", "activation")):
+    # A network estimator is recognised by its parameters, so an unfitted one
+    # is told to fit and anything else is told what is supported.
+    if not _is_network_estimator(network):
         raise TypeError(f"{what} needs {SUPPORTED}; got {type(network).__name__}.")
     check_fitted(estimator, what)
-    if not _is_dense_network(network):
+    sknetviz = isinstance(getattr(network, "network_", None), Sequential)
+    if not sknetviz and not all(
+        hasattr(network, name)
+        for name in ("coefs_", "intercepts_", "activation", "out_activation_")
+    ):
         raise TypeError(
             f"{what} needs {SUPPORTED}; got {type(network).__name__}, which has no "
-            "coefs_, intercepts_, activation and out_activation_."
+            "network_, nor coefs_, intercepts_, activation and out_activation_."
         )
-    return NetworkView(estimator)
+    return NetworkView(estimator, what)

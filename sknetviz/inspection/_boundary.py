@@ -6,16 +6,16 @@ import warnings
 import numpy as np
 from sklearn.base import is_classifier, is_regressor
 
+from ._adapters import as_array
 from ._grid import (
-    as_array,
     check_features,
     check_grid_arguments,
     check_limits,
     chunk_rows,
     evaluate_grid,
-    filler_row,
-    meshgrid,
     n_classes_shown,
+    plane_grid,
+    plane_labels,
 )
 
 PETROFF_10 = [
@@ -140,6 +140,8 @@ class DecisionBoundaryDisplay:
     See Also
     --------
     sklearn.inspection.DecisionBoundaryDisplay : The display this one extends.
+    PredictionSurfaceDisplay : A regressor's predictions over the same plane,
+        with a colorbar and the samples coloured by target.
 
     Examples
     --------
@@ -410,7 +412,8 @@ class DecisionBoundaryDisplay:
         y : array-like of shape (n_samples,), default=None
             Draw the samples of X coloured by class, with a legend, and mark the
             ones the estimator misclassifies. For a classifier, every label
-            must be one of its ``classes_``.
+            must be one of its ``classes_``; a regressor is refused (see
+            :class:`PredictionSurfaceDisplay`).
         X_highlight : array-like of shape (n_highlight, n_features), default=None
             Samples to ring, a test set for example.
         features : tuple of two int, default=None
@@ -448,13 +451,15 @@ class DecisionBoundaryDisplay:
         X_array = as_array(X)
         xlim, ylim = check_limits("xlim", xlim), check_limits("ylim", ylim)
         labels = None if y is None else _check_labels(estimator, y, len(X_array))
-        xx0, xx1 = meshgrid(
-            X_array[:, columns[0]].astype(float),
-            X_array[:, columns[1]].astype(float),
-            grid_resolution,
-            eps,
-            xlim,
-            ylim,
+        xx0, xx1, fill = plane_grid(
+            X_array,
+            columns,
+            features=features,
+            filler=filler,
+            grid_resolution=grid_resolution,
+            eps=eps,
+            xlim=xlim,
+            ylim=ylim,
         )
         classes = getattr(estimator, "classes_", None)
         if (
@@ -466,11 +471,6 @@ class DecisionBoundaryDisplay:
                 f"class_of_interest={class_of_interest} is not a valid label: It "
                 f"should be one of {classes}"
             )
-        fill = (
-            filler_row(X_array.astype(float), filler, columns)
-            if features is not None
-            else (np.zeros(2))
-        )
         response, method = evaluate_grid(
             estimator,
             xx0,
@@ -493,15 +493,9 @@ class DecisionBoundaryDisplay:
                 response = response[:, column].reshape(*xx0.shape)
             else:
                 response = response.reshape(*xx0.shape, response.shape[-1])
-        names = getattr(X, "columns", None)
-        if xlabel is None:
-            xlabel = (
-                str(names[columns[0]]) if names is not None else _axis_name(features, 0)
-            )
-        if ylabel is None:
-            ylabel = (
-                str(names[columns[1]]) if names is not None else _axis_name(features, 1)
-            )
+        plane_xlabel, plane_ylabel = plane_labels(X, columns, features)
+        xlabel = plane_xlabel if xlabel is None else xlabel
+        ylabel = plane_ylabel if ylabel is None else ylabel
         samples = predictions = highlight = None
         if labels is not None:
             samples = X_array[:, columns].astype(float)
@@ -531,12 +525,15 @@ class DecisionBoundaryDisplay:
         return display.plot(ax=ax, plot_method=plot_method, **kwargs)
 
 
-def _axis_name(features, axis):
-    return "" if features is None else f"feature {features[axis]}"
-
-
 def _check_labels(estimator, y, n_samples):
     """``y`` as an array: one label per sample, each a class of a classifier."""
+    if is_regressor(estimator):
+        raise ValueError(
+            "y colours the samples by class, and "
+            f"{type(estimator).__name__} is a regressor: draw its predictions with "
+            "PredictionSurfaceDisplay.from_estimator(estimator, X, y=y), which "
+            "colours the samples by their target."
+        )
     labels = np.asarray(y)
     if labels.shape != (n_samples,):
         raise ValueError(

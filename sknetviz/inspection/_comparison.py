@@ -8,7 +8,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from ._adapters import final_estimator
+from ._adapters import as_array, final_estimator
 from ._boundary import DecisionBoundaryDisplay
 from ._evolution import (
     axis_labels,
@@ -19,7 +19,7 @@ from ._evolution import (
     keep_first_legend,
     panel_axes,
 )
-from ._grid import as_array, check_features, check_grid_arguments, meshgrid
+from ._grid import check_features, check_grid_arguments, meshgrid
 
 
 def is_fitted(estimator):
@@ -343,7 +343,8 @@ class BoundaryComparisonDisplay:
             if not is_classifier(estimator):
                 raise TypeError(
                     "BoundaryComparisonDisplay needs classifiers; got "
-                    f"{type(estimator).__name__}."
+                    f"{type(estimator).__name__}. A regressor has no decision "
+                    "boundary: draw its predictions with PredictionSurfaceDisplay."
                 )
         names = _check_names(names, estimators)
         check_grid_arguments(grid_resolution, eps)

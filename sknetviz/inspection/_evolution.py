@@ -11,9 +11,9 @@ from sklearn.metrics import accuracy_score, log_loss
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
+from ._adapters import as_array
 from ._boundary import PLOT_METHODS, DecisionBoundaryDisplay
 from ._grid import (
-    as_array,
     check_features,
     check_grid_arguments,
     evaluate_grid,
@@ -197,7 +197,11 @@ def _trained_step(estimator):
     """The step that partial_fit trains: the estimator or a Pipeline's last step."""
     what = "BoundaryEvolutionDisplay"
     if not is_classifier(estimator):
-        raise TypeError(f"{what} needs a classifier; got {type(estimator).__name__}.")
+        raise TypeError(
+            f"{what} needs a classifier; got {type(estimator).__name__}. A "
+            "regressor has no decision boundary: draw its predictions with "
+            "PredictionSurfaceDisplay."
+        )
     if isinstance(estimator, Pipeline):
         step = estimator.steps[-1][1]
         where = f"the last step of the Pipeline, {type(step).__name__},"

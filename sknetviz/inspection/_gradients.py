@@ -7,20 +7,20 @@ from ._adapters import network_view
 
 NO_GRADIENTS = (
     "GradientFlowDisplay needs the per-epoch 'grad_norms' of sknetviz's history_ "
-    "(fit an MLPVisualClassifier); {name} keeps its loss_curve_ but records no "
-    "gradients."
+    "(fit an MLPVisualClassifier, an MLPVisualRegressor or another sknetviz "
+    "estimator); {name} keeps its loss_curve_ but records no gradients."
 )
 
 
-def _layer_names(n_weight_layers, layer_sizes=None):
-    """Legend labels of the weight layers: which end is which, and their sizes.
+def _layer_names(n_weight_layers, kinds=None):
+    """Legend labels of the weight layers: which end is which, and what they are.
 
     Parameters
     ----------
     n_weight_layers : int
-    layer_sizes : list of int, default=None
-        Units per layer, the network's input layer first; adds 'fan_in→fan_out'
-        to each label.
+    kinds : list of str, default=None
+        What each weight layer is, from :meth:`NetworkView.weight_names`
+        ('64→16', 'conv 3x3x1→4'), added to its label.
 
     Returns
     -------
@@ -34,8 +34,8 @@ def _layer_names(n_weight_layers, layer_sizes=None):
             name += " (input side)"
         elif n_weight_layers > 1 and index == n_weight_layers - 1:
             name += " (output side)"
-        if layer_sizes is not None:
-            name += f": {layer_sizes[index]}→{layer_sizes[index + 1]}"
+        if kinds is not None:
+            name += f": {kinds[index]}"
         names.append(name)
     return names
 
@@ -213,9 +213,11 @@ class GradientFlowDisplay:
         Parameters
         ----------
         estimator : estimator
-            A fitted MLPVisualClassifier, or a Pipeline ending in one.
-            scikit-learn's MLPClassifier records no gradients and is refused
-            with a ValueError.
+            A fitted sknetviz estimator (MLPVisualClassifier,
+            MLPVisualRegressor, NeuralNetClassifier...), or a Pipeline ending
+            in one: one line per array in ``coefs_`` (a Residual's projection
+            included). scikit-learn's MLPClassifier and MLPRegressor record
+            no gradients and are refused with a ValueError.
         ax : matplotlib Axes, default=None
             Where to draw; a new figure when None.
         log_scale : bool, default=True
@@ -243,9 +245,9 @@ class GradientFlowDisplay:
         Parameters
         ----------
         estimators : list of estimator
-            Fitted MLPVisualClassifiers, or Pipelines ending in one.
+            Fitted sknetviz estimators, or Pipelines ending in one.
         names : list of str, default=None
-            Panel titles; the hidden activation of each when None.
+            Panel titles; the hidden activation(s) of each when None.
         axes : array-like of matplotlib Axes, default=None
             One per estimator; a new figure with one row of panels when None.
         sharey : bool, default=True
@@ -262,10 +264,7 @@ class GradientFlowDisplay:
         if not estimators:
             raise ValueError("GradientFlowDisplay.from_estimators needs estimators.")
         if names is None:
-            names = [
-                f"{network_view(e, 'GradientFlowDisplay').activation} hidden layers"
-                for e in estimators
-            ]
+            names = [_hidden_activations(estimator) for estimator in estimators]
         names = list(names)
         if len(names) != len(estimators):
             raise ValueError(
@@ -415,21 +414,25 @@ def _gradient_data(history, layer_names):
     return dict(epochs=epochs, grad_norms=grad_norms, layer_names=layer_names)
 
 
+def _hidden_activations(estimator):
+    """A panel title naming the hidden layers' activations, as 'relu hidden
+    layers' or 'tanh and relu hidden layers' (the estimator's class name for
+    a network the displays cannot read as weight layers)."""
+    view = network_view(estimator, "GradientFlowDisplay")
+    try:
+        hidden_layers = view.weight_layers[:-1]
+    except TypeError:  # layers that no weight layer fits: the gradients still show
+        return type(view.network).__name__
+    names = dict.fromkeys(layer.activation for layer in hidden_layers)
+    if not names:
+        return "no hidden layer"
+    return f"{' and '.join(names)} hidden layers"
+
+
 def _estimator_data(estimator):
     """epochs, grad_norms and layer_names of a fitted network."""
     view = network_view(estimator, "GradientFlowDisplay")
     if getattr(view.network, "history_", None) is None:
         raise ValueError(NO_GRADIENTS.format(name=type(view.network).__name__))
-    if view.feature_layers:  # a CNN: its conv kernels come first
-        names = _layer_names(len(view.network.coefs_))
-        for index, coef in enumerate(view.network.coefs_):
-            if coef.ndim == 4:
-                kh, kw, channels, filters = coef.shape
-                names[index] += f": conv {kh}x{kw}x{channels}→{filters}"
-            else:
-                names[index] += f": dense {coef.shape[0]}→{coef.shape[1]}"
-        return _gradient_data(view.history(), names)
-    n_weight_layers = len(view.coefs)
-    return _gradient_data(
-        view.history(), _layer_names(n_weight_layers, view.layer_sizes)
-    )
+    kinds = view.weight_names()
+    return _gradient_data(view.history(), _layer_names(len(kinds), kinds))

@@ -10,7 +10,6 @@ hands it chunks of that size, which it then evaluates whole.
 import numbers
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import is_classifier, is_clusterer, is_outlier_detector, is_regressor
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
@@ -81,15 +80,6 @@ def check_grid_arguments(grid_resolution, eps):
         raise ValueError(f"eps must be greater than or equal to 0. Got {eps} instead.")
 
 
-def as_array(X):
-    """A dense float ndarray of ``X`` (array-like, sparse matrix or dataframe)."""
-    if sp.issparse(X):
-        return X.toarray()
-    if hasattr(X, "to_numpy"):
-        return X.to_numpy()
-    return np.asarray(X)
-
-
 def n_features_of(X):
     if hasattr(X, "shape") and len(X.shape) == 2:
         return X.shape[1]
@@ -116,6 +106,17 @@ def check_features(X, features):
                 f"features={features} is out of range for X with {n_features} features."
             )
     return tuple(index % n_features for index in features)
+
+
+def plane_labels(X, columns, features):
+    """Axis labels of the plotted plane: a dataframe's column names, else
+    'feature i' where ``features`` picked the columns, else empty."""
+    names = getattr(X, "columns", None)
+    if names is not None:
+        return str(names[columns[0]]), str(names[columns[1]])
+    if features is None:
+        return "", ""
+    return f"feature {features[0]}", f"feature {features[1]}"
 
 
 def filler_row(X_array, filler, plotted):
@@ -196,6 +197,31 @@ def meshgrid(x0, x1, grid_resolution, eps, xlim=None, ylim=None):
         np.linspace(x0_min, x0_max, grid_resolution),
         np.linspace(x1_min, x1_max, grid_resolution),
     )
+
+
+def plane_grid(X_array, columns, *, features, filler, grid_resolution, eps, xlim, ylim):
+    """The grid over two columns of X, and the values of every feature there.
+
+    Returns
+    -------
+    xx0, xx1 : ndarray of shape (grid_resolution, grid_resolution)
+        The meshgrid over the data's range widened by ``eps``, or over xlim
+        and ylim.
+    filler_values : ndarray of shape (n_features,)
+        The value of each feature off the plane (see :func:`filler_row`);
+        zeros for two-feature data, where every feature is on it.
+    """
+    xx0, xx1 = meshgrid(
+        X_array[:, columns[0]].astype(float),
+        X_array[:, columns[1]].astype(float),
+        grid_resolution,
+        eps,
+        xlim,
+        ylim,
+    )
+    if features is None:
+        return xx0, xx1, np.zeros(2)
+    return xx0, xx1, filler_row(X_array.astype(float), filler, columns)
 
 
 def _response_method(estimator, response_method):

@@ -11,6 +11,8 @@ NODE_RADIUS = 0.32
 LAYER_SPACING = 4.0
 INCH_PER_UNIT = 0.42
 HEADING_ROOM = 1.8
+SKIP_ROOM = 1.3
+LINE_ROOM = 0.45
 
 
 def check_positive_int(value, name):
@@ -78,9 +80,35 @@ def input_names(view, feature_names):
     return names
 
 
-def output_names(view, class_names):
+def output_names(view, class_names, target_names=None):
     """Names of the output units: one per class, or the positive class alone
-    for a binary network's single logistic unit."""
+    for a binary network's single logistic unit; a regressor's targets,
+    'y' alone or y0, y1, ..."""
+    if view.is_regressor:
+        if class_names is not None:
+            raise ValueError(
+                f"class_names names a classifier's classes, and "
+                f"{type(view.network).__name__} is a regressor: name its outputs "
+                "with target_names."
+            )
+        n_outputs = view.layer_sizes[-1]
+        if target_names is None:
+            return np.array(
+                ["y"] if n_outputs == 1 else [f"y{i}" for i in range(n_outputs)]
+            )
+        names = np.asarray(target_names, dtype=object).astype(str)
+        if names.shape != (n_outputs,):
+            raise ValueError(
+                f"target_names must have one name per output ({n_outputs}), got "
+                f"{names.size}."
+            )
+        return names
+    if target_names is not None:
+        raise ValueError(
+            f"target_names names a regressor's outputs, and "
+            f"{type(view.network).__name__} is a classifier: name its classes "
+            "with class_names."
+        )
     classes = view.classes if class_names is None else np.asarray(class_names)
     if len(classes) != len(view.classes):
         raise ValueError(
@@ -103,6 +131,14 @@ class NetworkDiagramDisplay:
     wider than ``max_units`` shows its strongest units only (by the L2 norm of
     their incoming and outgoing weights) and says how many it hides.
 
+    Each heading says what its layer applies after the weights: the
+    activation, "BatchNorm, relu" where a batch normalisation comes between,
+    "+ skip" where a Residual block adds the layer's input back; a dashed
+    arc under the columns draws each skip connection. A bias before a
+    BatchNorm is drawn as trained, though the normalisation takes it away
+    again. A regressor's output units are its predicted values, named 'y'
+    (or y0, y1, ...).
+
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
 
     Parameters
@@ -122,11 +158,17 @@ class NetworkDiagramDisplay:
         Names of the input units.
     output_names : ndarray of str of shape (layer_sizes[-1],)
         Names of the output units.
-    activation : str
-        Activation of the hidden layers.
+    activation : str or None
+        Activation of the hidden layers (None when they differ).
     out_activation : str
         Activation of the output layer.
     title : str, default=None
+    hidden_descriptions : list of str, default=None
+        What each hidden layer applies after its weights, e.g. 'relu' or
+        'BatchNorm, relu + skip'; None gives ``activation`` to each.
+    skips : list of tuple of int, default=()
+        The skip connections, as (from, to) layer indices (0 the input
+        layer): layer ``from``'s output is added to layer ``to``'s.
 
     Attributes
     ----------
@@ -136,6 +178,8 @@ class NetworkDiagramDisplay:
         The drawn weights.
     more_texts_ : list of matplotlib Text
         One "+ N more" per layer that hides units.
+    skip_arrows_ : list of matplotlib FancyArrowPatch
+        One dashed arc per skip connection.
     colorbar_ : matplotlib Colorbar
         The scale of the weights and biases.
     ax_ : matplotlib Axes
@@ -176,6 +220,8 @@ class NetworkDiagramDisplay:
         activation,
         out_activation,
         title=None,
+        hidden_descriptions=None,
+        skips=(),
     ):
         self.layer_sizes = layer_sizes
         self.shown_units = shown_units
@@ -187,6 +233,8 @@ class NetworkDiagramDisplay:
         self.activation = activation
         self.out_activation = out_activation
         self.title = title
+        self.hidden_descriptions = hidden_descriptions
+        self.skips = skips
 
     def plot(self, ax=None, *, cmap="RdBu_r"):
         """Draw the neurons, the weights, the labels and a colorbar.
@@ -207,13 +255,18 @@ class NetworkDiagramDisplay:
 
         rows = max(len(units) for units in self.shown_units) + any(self.hidden_counts)
         n_layers = len(self.layer_sizes)
+        # Room above the columns for the tallest heading, below for the skips.
+        top_room = HEADING_ROOM + LINE_ROOM * max(
+            self._layer_heading(layer).count("\n") - 1 for layer in range(n_layers)
+        )
+        bottom_room = SKIP_ROOM if self.skips else 0.0
         if ax is None:
             label_chars = max(len(name) for name in self.input_names) + max(
                 len(name) for name in self.output_names
             )
             width = INCH_PER_UNIT * LAYER_SPACING * (n_layers - 1) + 2.2
             width += 0.075 * label_chars
-            height = INCH_PER_UNIT * (rows + 2.2) + 0.5
+            height = INCH_PER_UNIT * (rows + 0.4 + top_room + bottom_room) + 0.5
             _, ax = plt.subplots(figsize=(width, height), layout="constrained")
         cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         largest = max(
@@ -226,8 +279,10 @@ class NetworkDiagramDisplay:
         self.node_patches_ = self._draw_nodes(mpl, ax, positions, cmap, norm)
         self.more_texts_ = self._draw_labels(ax, positions)
         top = max(heights[0] for heights in positions)
+        bottom = top - rows - 0.1
+        self.skip_arrows_ = self._draw_skips(mpl, ax, bottom)
         ax.set_xlim(-2 * NODE_RADIUS, LAYER_SPACING * (n_layers - 1) + 2 * NODE_RADIUS)
-        ax.set_ylim(top - rows - 0.1, top + HEADING_ROOM)
+        ax.set_ylim(bottom - bottom_room, top + top_room)
         ax.set_aspect("equal")
         ax.set_axis_off()
         mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
@@ -338,13 +393,52 @@ class NetworkDiagramDisplay:
                 )
         return more_texts
 
+    def _draw_skips(self, mpl, ax, bottom):
+        """A dashed arc under the columns for each skip connection, from the
+        layer whose output it carries to the layer it is added to."""
+        arrows = []
+        for source, target in self.skips:
+            start = (source * LAYER_SPACING, bottom)
+            end = (target * LAYER_SPACING, bottom)
+            # arc3 bends an arrow drawn left to right below the line joining
+            # its ends, by `rad` times their distance.
+            rad = 0.5 * SKIP_ROOM / (LAYER_SPACING * (target - source))
+            arrow = mpl.patches.FancyArrowPatch(
+                start,
+                end,
+                connectionstyle=f"arc3,rad={rad:.3f}",
+                arrowstyle="-|>",
+                mutation_scale=12,
+                linestyle="--",
+                linewidth=1.2,
+                color="0.35",
+                zorder=1,
+            )
+            ax.add_patch(arrow)
+            ax.text(
+                (start[0] + end[0]) / 2,
+                bottom - 0.25 * SKIP_ROOM,
+                "skip",
+                ha="center",
+                va="top",
+                fontsize="small",
+                style="italic",
+                color="0.3",
+            )
+            arrows.append(arrow)
+        return arrows
+
     def _layer_heading(self, layer):
         size = self.layer_sizes[layer]
         if layer == 0:
             return f"input\n{size} features"
         if layer == len(self.layer_sizes) - 1:
             return f"output\n{size} × {self.out_activation}"
-        return f"hidden {layer}\n{size} × {self.activation}"
+        if self.hidden_descriptions is None:
+            return f"hidden {layer}\n{size} × {self.activation}"
+        # A skip goes on a line of its own: neighbouring headings stay apart.
+        description = self.hidden_descriptions[layer - 1].replace(" + ", "\n+ ")
+        return f"hidden {layer}\n{size} × {description}"
 
     @classmethod
     def from_estimator(
@@ -357,15 +451,18 @@ class NetworkDiagramDisplay:
         feature_names=None,
         class_names=None,
         title=None,
+        target_names=None,
     ):
         """Draw the neurons and weights of a fitted network.
 
         Parameters
         ----------
         estimator : estimator
-            A fitted MLPVisualClassifier, MLPClassifier, or Pipeline ending in
-            one (the diagram shows the network's inputs: the features after
-            the Pipeline's earlier steps).
+            A fitted sknetviz network estimator (MLPVisualClassifier,
+            MLPVisualRegressor, NeuralNetClassifier...), MLPClassifier,
+            MLPRegressor, or Pipeline ending in one (the diagram shows the
+            network's inputs: the features after the Pipeline's earlier
+            steps). A network with convolutions shows its dense head.
         max_units : int, default=12
             Most units drawn per layer; a wider layer shows its strongest.
         ax : matplotlib Axes, default=None
@@ -381,6 +478,9 @@ class NetworkDiagramDisplay:
             the class labels. A binary network has one output unit, named
             after the positive class ``classes_[1]``.
         title : str, default=None
+        target_names : array-like of str, default=None
+            Names of a regressor's outputs; 'y' for one output, y0, y1, ...
+            for several by default.
 
         Returns
         -------
@@ -406,9 +506,17 @@ class NetworkDiagramDisplay:
                 size - len(units) for size, units in zip(view.layer_sizes, shown_units)
             ],
             input_names=input_names(view, feature_names),
-            output_names=output_names(view, class_names),
+            output_names=output_names(view, class_names, target_names),
             activation=view.activation,
             out_activation=view.out_activation,
             title=title,
+            hidden_descriptions=[
+                layer.description for layer in view.weight_layers[:-1]
+            ],
+            skips=[
+                (layer.shortcut_source, index + 1)
+                for index, layer in enumerate(view.weight_layers)
+                if layer.shortcut is not None
+            ],
         )
         return display.plot(ax=ax, cmap=cmap)

@@ -6,13 +6,14 @@ import numpy as np
 
 from ..nn import get_activation
 from ..nn.activations import LEAKY_RELU_SLOPE
-from ._adapters import network_view
-from ._grid import as_array
-from ._network import input_names
+from ._adapters import as_array, network_view
+from ._network import input_names, output_names
 
 MAX_INPUT_ROWS = 10
 ROW_HEIGHT = 0.34
 CANVAS_WIDTH = 12.0
+BATCH_NORM_WIDTH = 2.9
+SKIP_WIDTH = 1.0
 
 FORMULAS = {
     "identity": "f(z) = z",
@@ -22,6 +23,7 @@ FORMULAS = {
     "relu": "f(z) = max(0, z)",
     "leaky_relu": f"f(z) = max({LEAKY_RELU_SLOPE:g} z, z)",
     "softmax": r"f(z)$_k$ = $e^{z_k}$ / $\Sigma_j\, e^{z_j}$",
+    "exp": r"f(z) = $e^{z}$",
 }
 """dict: activation name -> the formula printed in the activation box."""
 
@@ -82,6 +84,11 @@ class NeuronDisplay:
     plus the bias, ``z``; the activation and its formula; and the output
     ``a = f(z)``. An output neuron of a softmax network depends on the whole
     layer's ``z``: its output is the layer's softmax, and the drawing says so.
+    Where the network has them, a batch normalisation box comes between the
+    sum and the activation (``ẑ = γ (z - μ) / √(σ² + ε) + β`` with the running
+    statistics, as at inference; the activation is then ``f(ẑ)``), and a
+    skip connection adds its share to the output (``a = f + skip``). A
+    regressor's output neuron gives a predicted value.
     With more than 10 inputs, the 10 largest contributions ``|input * weight|``
     are drawn, largest first, and the others summed on one line.
 
@@ -101,7 +108,9 @@ class NeuronDisplay:
     activation : str
         The activation of the neuron's layer.
     output : float
-        ``f(z)``; for a softmax layer, the neuron's share of the layer's softmax.
+        ``f(z)``; for a softmax layer, the neuron's share of the layer's
+        softmax; with a batch normalisation, ``f(ẑ)``; with a skip
+        connection, plus ``skip``.
     input_names : ndarray of str of shape (n_inputs,)
         The input features for the first hidden layer; ``h1[3]`` (unit 3 of
         hidden layer 1) and so on after it.
@@ -112,10 +121,21 @@ class NeuronDisplay:
     layer_name : str
         'hidden layer 1', ... or 'output layer'.
     output_name : str, default=None
-        The class of an output neuron.
+        The class (or a regressor's target) of an output neuron.
     preprocessed : bool, default=False
         Whether the first layer's inputs went through a Pipeline's earlier
         steps (so they are the transformed values of the named features).
+    batch_norm : dict, default=None
+        The neuron's batch normalisation at inference: 'mean' and 'var' (its
+        running statistics), 'gamma', 'beta', 'epsilon', and 'output', the
+        normalised ``ẑ`` the activation takes. None without one.
+    skip : float, default=None
+        What the layer's skip connection adds to the activation's output
+        (the block's input for this unit, or its projection); None without
+        one.
+    output_role : {'class', 'target'}, default='class'
+        What ``output_name`` is: a class, or a regressor's target (the
+        title then reads "predicted y").
 
     Attributes
     ----------
@@ -129,6 +149,8 @@ class NeuronDisplay:
         The "+ N more (sum = ...)" line.
     sum_box_ : matplotlib FancyBboxPatch
         The box with the weighted sum, the bias and z.
+    batch_norm_box_ : matplotlib FancyBboxPatch or None
+        The box with the batch normalisation, when there is one.
     activation_box_ : matplotlib FancyBboxPatch
         The box with the activation and its formula.
     output_text_ : matplotlib Text
@@ -174,6 +196,9 @@ class NeuronDisplay:
         layer_name,
         output_name=None,
         preprocessed=False,
+        batch_norm=None,
+        skip=None,
+        output_role="class",
     ):
         self.inputs = inputs
         self.weights = weights
@@ -188,6 +213,9 @@ class NeuronDisplay:
         self.layer_name = layer_name
         self.output_name = output_name
         self.preprocessed = preprocessed
+        self.batch_norm = batch_norm
+        self.skip = skip
+        self.output_role = output_role
         if products.size > MAX_INPUT_ROWS:
             order = np.argsort(-np.abs(products), kind="stable")
             self.shown_inputs = order[:MAX_INPUT_ROWS]
@@ -203,7 +231,8 @@ class NeuronDisplay:
         ----------
         ax : matplotlib Axes, default=None
             Where to draw; a new figure when None. The drawing is laid out
-            for an Axes about 12 inches wide.
+            for an Axes about 12 inches wide, 2.9 more with a batch
+            normalisation and 1 more with a skip connection.
         cmap : str or matplotlib Colormap, default="RdBu_r"
             Colours the input arrows by the sign and size of their product.
 
@@ -219,21 +248,30 @@ class NeuronDisplay:
         # Room below the boxes for the bias and the softmax note.
         centre = max(table_half + 0.35, 1.85)
         height = centre + table_half + 0.75
+        width = (
+            CANVAS_WIDTH
+            + BATCH_NORM_WIDTH * (self.batch_norm is not None)
+            + SKIP_WIDTH * (self.skip is not None)
+        )
         if ax is None:
-            figure = plt.figure(figsize=(CANVAS_WIDTH, height + 0.45))
+            figure = plt.figure(figsize=(width, height + 0.45))
             ax = figure.add_axes((0.0, 0.0, 1.0, height / (height + 0.45)))
-        ax.set_xlim(0, CANVAS_WIDTH)
+        ax.set_xlim(0, width)
         ax.set_ylim(0, height)
         ax.set_axis_off()
         cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         row_heights = centre + table_half - ROW_HEIGHT * np.arange(n_rows)
         self._draw_inputs(ax, row_heights, centre, cmap)
         self._draw_sum(mpl, ax, centre)
+        self.batch_norm_box_ = None
+        if self.batch_norm is not None:
+            self._draw_batch_norm(mpl, ax, centre)
         self._draw_activation(mpl, ax, centre)
         if self.output_name is None:
             title = f"neuron {self.neuron} of {self.layer_name}"
         else:
-            title = f"output neuron {self.neuron} (class {self.output_name})"
+            role = "predicted" if self.output_role == "target" else self.output_role
+            title = f"output neuron {self.neuron} ({role} {self.output_name})"
         ax.set_title(title + ", for one sample")
         self.ax_ = ax
         self.figure_ = ax.figure
@@ -303,14 +341,46 @@ class NeuronDisplay:
             arrowprops={"arrowstyle": "-|>", "color": "0.3"},
         )
 
-    def _draw_activation(self, mpl, ax, centre):
+    def _draw_batch_norm(self, mpl, ax, centre):
+        """The normalisation box, between the sum and the activation."""
+        bn = self.batch_norm
         _arrow(ax, (7.97, centre), (8.33, centre), "0.2", 1.5)
-        self.activation_box_ = _box(mpl, ax, (8.4, centre - 0.6), 1.9, 1.2, "#fff2cc")
+        width = BATCH_NORM_WIDTH - 0.6
+        self.batch_norm_box_ = _box(
+            mpl, ax, (8.4, centre - 0.75), width, 1.5, "#e2f0d9"
+        )
+        std = np.sqrt(bn["var"] + bn["epsilon"])
+        lines = [
+            "batch norm (running statistics)",
+            r"ẑ = γ (z − μ) / $\sqrt{σ^2 + ε}$ + β",
+            f"μ = {significant(bn['mean'])},  "
+            rf"$\sqrt{{σ^2 + ε}}$ = {significant(std)}",
+            f"γ = {significant(bn['gamma'])},  β = {significant(bn['beta'])}",
+            f"ẑ = {significant(bn['output'])}",
+        ]
+        ax.text(
+            8.4 + width / 2,
+            centre,
+            "\n".join(lines),
+            ha="center",
+            va="center",
+            linespacing=1.5,
+            fontsize="small",
+        )
+
+    def _draw_activation(self, mpl, ax, centre):
+        # Everything from here on sits right of the normalisation box, if any.
+        x = 7.97 + BATCH_NORM_WIDTH * (self.batch_norm is not None)
+        _arrow(ax, (x, centre), (x + 0.36, centre), "0.2", 1.5)
+        self.activation_box_ = _box(
+            mpl, ax, (x + 0.43, centre - 0.6), 1.9, 1.2, "#fff2cc"
+        )
         formula = FORMULAS[self.activation]
+        activated = self.output - (self.skip or 0.0)
         if self.activation == "softmax":
             lines = [self.activation, formula, "over the whole layer"]
             ax.text(
-                9.35,
+                x + 1.38,
                 centre - 0.8,
                 "softmax needs every z of the layer:\n"
                 "a is this neuron's share of the\nlayer's softmax",
@@ -321,19 +391,33 @@ class NeuronDisplay:
                 color="0.3",
             )
         else:
+            argument = self.z if self.batch_norm is None else self.batch_norm["output"]
             lines = [
                 self.activation,
-                formula,
-                f"f({significant(self.z)}) = {significant(self.output)}",
+                formula if self.batch_norm is None else formula.replace("z", "ẑ"),
+                f"f({significant(argument)}) = {significant(activated)}",
             ]
         ax.text(
-            9.35, centre, "\n".join(lines), ha="center", va="center", linespacing=1.6
-        )
-        _arrow(ax, (10.37, centre), (10.73, centre), "0.2", 1.5)
-        self.output_text_ = ax.text(
-            10.8,
+            x + 1.38,
             centre,
-            f"output\na = {significant(self.output)}",
+            "\n".join(lines),
+            ha="center",
+            va="center",
+            linespacing=1.6,
+        )
+        _arrow(ax, (x + 2.4, centre), (x + 2.76, centre), "0.2", 1.5)
+        if self.skip is None:
+            text = f"output\na = {significant(self.output)}"
+        else:
+            text = (
+                f"output\na = f + skip\n= {significant(activated)} "
+                f"{'−' if self.skip < 0 else '+'} {significant(abs(self.skip))}"
+                f"\n= {significant(self.output)}"
+            )
+        self.output_text_ = ax.text(
+            x + 2.83,
+            centre,
+            text,
             va="center",
             fontweight="bold",
             linespacing=1.5,
@@ -348,7 +432,9 @@ class NeuronDisplay:
         Parameters
         ----------
         estimator : estimator
-            A fitted MLPVisualClassifier, MLPClassifier, or Pipeline ending in one.
+            A fitted sknetviz network estimator (MLPVisualClassifier,
+            MLPVisualRegressor, NeuralNetClassifier...), MLPClassifier,
+            MLPRegressor, or Pipeline ending in one.
         x : array-like of shape (n_features,) or (1, n_features)
             The sample, as the estimator takes it (before the Pipeline's steps).
         layer : int, default=0
@@ -368,8 +454,9 @@ class NeuronDisplay:
         display : NeuronDisplay
         """
         view = network_view(estimator, "NeuronDisplay")
-        n_weight_layers = len(view.coefs)
+        n_weight_layers = len(view.weight_layers)
         layer = check_layer(layer, n_weight_layers)
+        weight_layer = view.weight_layers[layer]
         n_units = view.layer_sizes[layer + 1]
         if isinstance(neuron, bool) or not isinstance(neuron, Integral):
             raise ValueError(f"neuron must be an int, got {neuron!r}.")
@@ -380,26 +467,31 @@ class NeuronDisplay:
                 f"got {neuron}."
             )
         row = _one_sample(x, getattr(estimator, "n_features_in_", None))
-        outputs = view.layer_outputs(row)
-        inputs = outputs[layer][0]
-        weights = view.coefs[layer][:, neuron]
+        network_input, steps = view.steps(row)
+        step = steps[layer]
+        inputs = (network_input if layer == 0 else steps[layer - 1]["output"])[0]
+        weights = weight_layer.coef[:, neuron]
         products = inputs * weights
-        bias = float(view.intercepts[layer][neuron])
+        bias = float(weight_layer.intercept[neuron])
         z = float(inputs @ weights + bias)
-        is_output = layer == n_weight_layers - 1
-        activation = view.out_activation if is_output else view.activation
+        activation = weight_layer.activation
+        batch_norm = _batch_norm_numbers(weight_layer.batch_norm, step, neuron)
+        skip = None
+        if weight_layer.shortcut is not None:
+            skip = float(step["output"][0, neuron] - step["activated"][0, neuron])
         if activation == "softmax":
-            output = float(outputs[layer + 1][0, neuron])
+            output = float(step["output"][0, neuron])
         else:
-            output = float(get_activation(activation)[0](np.array([z]))[0])
+            argument = z if batch_norm is None else batch_norm["output"]
+            output = float(get_activation(activation)[0](np.array([argument]))[0])
+            output += skip or 0.0
         if layer == 0:
             names = input_names(view, feature_names)
         else:
             names = np.array([f"h{layer}[{j}]" for j in range(inputs.size)])
         output_name = None
-        if is_output:
-            classes = view.classes[1:] if n_units == 1 else view.classes
-            output_name = str(classes[neuron])
+        if layer == n_weight_layers - 1:
+            output_name = output_names(view, None)[neuron]
         display = cls(
             inputs=inputs,
             weights=weights,
@@ -414,8 +506,26 @@ class NeuronDisplay:
             layer_name=layer_title(layer, n_weight_layers),
             output_name=output_name,
             preprocessed=view.estimator is not view.network,
+            batch_norm=batch_norm,
+            skip=skip,
+            output_role="target" if view.is_regressor else "class",
         )
         return display.plot(ax=ax)
+
+
+def _batch_norm_numbers(batch_norm, step, neuron):
+    """One unit's running statistics, scale, shift and normalised output, or
+    None without a BatchNorm."""
+    if batch_norm is None:
+        return None
+    return {
+        "mean": float(batch_norm.running_mean[neuron]),
+        "var": float(batch_norm.running_var[neuron]),
+        "gamma": float(batch_norm.gamma[neuron]),
+        "beta": float(batch_norm.beta[neuron]),
+        "epsilon": float(batch_norm.epsilon),
+        "output": float(step["normalized"][0, neuron]),
+    }
 
 
 def _box(mpl, ax, corner, width, height, color):

@@ -3,12 +3,11 @@ plane, as TensorFlow Playground shows it."""
 
 import numpy as np
 
-from ._adapters import network_view
+from ._adapters import as_array, network_view
 from ._boundary import PETROFF_10
 from ._grid import (
     CHUNK_POINTS,
     _as_rows,
-    as_array,
     check_grid_arguments,
     chunk_slices,
     meshgrid,
@@ -59,13 +58,26 @@ def layer_outputs_on_grid(view, xx0, xx1, layers, neurons, like):
     return [values.reshape(-1, *xx0.shape) for values in flat]
 
 
-def color_range(activation, values):
-    """(vmin, vmax) of a layer: fixed for bounded activations, else symmetric
+def color_range(activation, values, *, bounded=True):
+    """(vmin, vmax) of a layer: fixed for bounded activations (unless
+    ``bounded`` is False: a skip connection adds to them), else symmetric
     around 0 up to the layer's largest magnitude."""
-    if activation in BOUNDED_RANGES:
+    if bounded and activation in BOUNDED_RANGES:
         return BOUNDED_RANGES[activation]
     largest = float(np.abs(values).max(initial=0)) or 1.0
     return -largest, largest
+
+
+def _layer_color_range(view, layer, values):
+    """The colour range of a weight layer's outputs: a regressor's predicted
+    values span their own range, centred or not."""
+    weight_layer = view.weight_layers[layer]
+    if view.is_regressor and layer == len(view.weight_layers) - 1:
+        low, high = float(values.min()), float(values.max())
+        return (low, high) if low < high else (low - 1.0, high + 1.0)
+    return color_range(
+        weight_layer.activation, values, bounded=weight_layer.shortcut is None
+    )
 
 
 class NeuronActivationDisplay:
@@ -78,6 +90,12 @@ class NeuronActivationDisplay:
     Pipeline's earlier steps are applied to the grid, so the plane is that of
     the raw features. A layer wider than ``max_units`` shows its
     strongest neurons (as :class:`NetworkDiagramDisplay` ranks them).
+
+    The outputs are those the network computes at inference, layer by layer:
+    a BatchNorm normalises with its running statistics, and the output of a
+    layer in a Residual block includes the skip (its input added back), as
+    the next layer receives it. A regressor's output layer shows its
+    predicted values, on their own colour range.
 
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
 
@@ -93,19 +111,24 @@ class NeuronActivationDisplay:
     neuron_indices : list of ndarray of int
         The drawn neurons of each drawn layer.
     layer_activations : list of str
-        The activation of each drawn layer.
+        What each drawn layer applies after its weights: its activation, and
+        'BatchNorm' or '+ skip' where the network has them.
     layer_names : list of str
         'hidden layer 1', ... or 'output layer'.
     color_ranges : list of tuple of float
         (vmin, vmax) of each drawn layer: [0, 1] for logistic and softmax,
-        [-1, 1] for tanh, symmetric around 0 up to the layer's largest
-        magnitude otherwise.
+        [-1, 1] for tanh (without a skip), a regressor's predictions from
+        their smallest to their largest, symmetric around 0 up to the
+        layer's largest magnitude otherwise.
     xlabel, ylabel : str
         Names of the two features.
     samples : ndarray of shape (n_samples, 2), default=None
         Samples to draw over every heatmap.
     sample_labels : ndarray of shape (n_samples,), default=None
         Their classes, which colour them.
+    sample_targets : ndarray of shape (n_samples,), default=None
+        Their target values (for a regressor, instead of ``sample_labels``),
+        which colour them on a sequential scale.
 
     Attributes
     ----------
@@ -114,7 +137,7 @@ class NeuronActivationDisplay:
     colorbars_ : list of matplotlib Colorbar
         One per drawn layer.
     sample_scatters_ : list of matplotlib PathCollection
-        The samples of each class, on every heatmap.
+        The samples of each class (all samples, for targets), on every heatmap.
     axes_ : ndarray of matplotlib Axes of shape (n_layers_drawn, n_columns)
         Axes beyond a layer's drawn neurons are hidden.
     figure_ : matplotlib Figure
@@ -158,6 +181,7 @@ class NeuronActivationDisplay:
         ylabel,
         samples=None,
         sample_labels=None,
+        sample_targets=None,
     ):
         self.xx0 = xx0
         self.xx1 = xx1
@@ -171,6 +195,7 @@ class NeuronActivationDisplay:
         self.ylabel = ylabel
         self.samples = samples
         self.sample_labels = sample_labels
+        self.sample_targets = sample_targets
 
     def plot(self, axes=None, *, cmap="RdBu_r"):
         """Draw one heatmap per neuron, one row and one colorbar per layer.
@@ -254,7 +279,19 @@ class NeuronActivationDisplay:
                 f"{self.layer_names[row]}\n{self.layer_activations[row]}",
                 fontsize="small",
             )
-        if self.samples is not None:
+        if self.samples is not None and self.sample_targets is not None:
+            self.sample_scatters_.append(
+                ax.scatter(
+                    self.samples[:, 0],
+                    self.samples[:, 1],
+                    c=self.sample_targets,
+                    cmap="viridis",
+                    s=7,
+                    edgecolors="white",
+                    linewidths=0.3,
+                )
+            )
+        elif self.samples is not None:
             for k, label in enumerate(np.unique(self.sample_labels)):
                 members = self.sample_labels == label
                 self.sample_scatters_.append(
@@ -290,12 +327,14 @@ class NeuronActivationDisplay:
         Parameters
         ----------
         estimator : estimator
-            A fitted MLPVisualClassifier, MLPClassifier, or Pipeline ending in
-            one, that takes 2 features.
+            A fitted sknetviz network estimator (MLPVisualClassifier,
+            MLPVisualRegressor, NeuralNetClassifier...), MLPClassifier,
+            MLPRegressor, or Pipeline ending in one, that takes 2 features.
         X : array-like of shape (n_samples, 2)
             The data that sets the plane's range.
         y : array-like of shape (n_samples,), default=None
-            Draw the samples of X over every heatmap, coloured by class.
+            Draw the samples of X over every heatmap, coloured by class (by
+            target value, for a regressor).
         grid_resolution : int, default=100
             Points per side of the grid.
         eps : float, default=0.5
@@ -348,10 +387,7 @@ class NeuronActivationDisplay:
             )
         xx0, xx1 = meshgrid(X_array[:, 0], X_array[:, 1], grid_resolution, eps)
         activations = layer_outputs_on_grid(view, xx0, xx1, layers, neurons, X)
-        names = [
-            view.out_activation if layer == n_weight_layers - 1 else view.activation
-            for layer in layers
-        ]
+        y = None if y is None else np.asarray(y)
         columns = getattr(X, "columns", None)
         xlabel, ylabel = (
             [str(name) for name in columns] if columns is not None else ["x0", "x1"]
@@ -362,14 +398,18 @@ class NeuronActivationDisplay:
             activations=activations,
             layer_indices=layers,
             neuron_indices=neurons,
-            layer_activations=names,
+            layer_activations=[
+                view.weight_layers[layer].description for layer in layers
+            ],
             layer_names=[layer_title(layer, n_weight_layers) for layer in layers],
             color_ranges=[
-                color_range(name, values) for name, values in zip(names, activations)
+                _layer_color_range(view, layer, values)
+                for layer, values in zip(layers, activations)
             ],
             xlabel=xlabel,
             ylabel=ylabel,
             samples=None if y is None else X_array,
-            sample_labels=None if y is None else np.asarray(y),
+            sample_labels=None if y is None or view.is_regressor else y,
+            sample_targets=y if view.is_regressor else None,
         )
         return display.plot(axes=axes, cmap=cmap)

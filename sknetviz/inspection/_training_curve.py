@@ -19,9 +19,12 @@ class TrainingCurveDisplay:
     (``MLPVisualClassifier(early_stopping=True)``), draws it too and shades the
     gap between the two curves, the generalisation gap; where a validation
     score was recorded, draws it on a second y-axis on the right.
-    scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` with
-    ``early_stopping=True`` records a validation score but no validation loss:
-    its curve has the score and no shading.
+    scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` and
+    :class:`~sklearn.neural_network.MLPRegressor` with ``early_stopping=True``
+    record a validation score but no validation loss: their curve has the
+    score and no shading. A classifier's loss is the cross-entropy and its
+    score the accuracy; a regressor's loss is half the squared error (or
+    half the Poisson deviance) and its score R².
 
     The training loss is the mean over the epoch's batches, taken while the
     weights move, with the L2 penalty and dropout; the validation loss is
@@ -41,10 +44,14 @@ class TrainingCurveDisplay:
         Validation loss of each epoch, NaN where not recorded; None when no
         epoch recorded one.
     val_score : ndarray of shape (n_epochs,), default=None
-        Validation accuracy of each epoch, NaN where not recorded; None when
+        Validation score of each epoch, NaN where not recorded; None when
         no epoch recorded one.
     title : str, default=None
         Title of the axes.
+    loss_name : str, default='cross-entropy'
+        What the loss is, for the y-axis label.
+    score_name : str, default='accuracy'
+        What the validation score is, for its axis and legend.
 
     Attributes
     ----------
@@ -87,12 +94,24 @@ class TrainingCurveDisplay:
     (True, True)
     """
 
-    def __init__(self, *, epochs, loss, val_loss=None, val_score=None, title=None):
+    def __init__(
+        self,
+        *,
+        epochs,
+        loss,
+        val_loss=None,
+        val_score=None,
+        title=None,
+        loss_name="cross-entropy",
+        score_name="accuracy",
+    ):
         self.epochs = epochs
         self.loss = loss
         self.val_loss = val_loss
         self.val_score = val_score
         self.title = title
+        self.loss_name = loss_name
+        self.score_name = score_name
 
     def plot(self, ax=None, *, show_validation=True, log_scale=False):
         """Draw the curves.
@@ -140,7 +159,7 @@ class TrainingCurveDisplay:
         if log_scale:
             ax.set_yscale("log")
         ax.set_xlabel("epoch")
-        ax.set_ylabel("loss (cross-entropy)")
+        ax.set_ylabel(f"loss ({self.loss_name})")
         ax.grid(alpha=0.3)
         handles = [self.loss_line_] + [
             artist for artist in (self.val_loss_line_, self.gap_) if artist is not None
@@ -153,9 +172,9 @@ class TrainingCurveDisplay:
                 color="C2",
                 linestyle="--",
                 linewidth=1.6,
-                label="validation accuracy",
+                label=f"validation {self.score_name}",
             )[0]
-            self.score_ax_.set_ylabel("validation accuracy", color="C2")
+            self.score_ax_.set_ylabel(f"validation {self.score_name}", color="C2")
             self.score_ax_.tick_params(axis="y", colors="C2")
             handles.append(self.val_score_line_)
         # One legend for both y-axes, below the axes where no curve can hide it.
@@ -175,7 +194,15 @@ class TrainingCurveDisplay:
 
     @classmethod
     def from_history(
-        cls, history, *, ax=None, show_validation=True, log_scale=False, title=None
+        cls,
+        history,
+        *,
+        ax=None,
+        show_validation=True,
+        log_scale=False,
+        title=None,
+        loss_name="cross-entropy",
+        score_name="accuracy",
     ):
         """Plot the training curve of per-epoch records.
 
@@ -192,6 +219,10 @@ class TrainingCurveDisplay:
             Whether the loss axis is logarithmic.
         title : str, default=None
             Title of the axes.
+        loss_name : str, default='cross-entropy'
+            What the loss is: 'half squared error' for a regressor's history.
+        score_name : str, default='accuracy'
+            What the validation score is: 'R²' for a regressor's history.
 
         Returns
         -------
@@ -218,6 +249,8 @@ class TrainingCurveDisplay:
             val_loss=_series(history, "val_loss"),
             val_score=_series(history, "val_score"),
             title=title,
+            loss_name=loss_name,
+            score_name=score_name,
         )
         return display.plot(ax=ax, show_validation=show_validation, log_scale=log_scale)
 
@@ -230,9 +263,11 @@ class TrainingCurveDisplay:
         Parameters
         ----------
         estimator : estimator
-            A fitted MLPVisualClassifier (its ``history_``), MLPClassifier with
-            a stochastic solver (its ``loss_curve_`` and
-            ``validation_scores_``), or a Pipeline ending in either.
+            A fitted sknetviz estimator (its ``history_``): an
+            MLPVisualClassifier, an MLPVisualRegressor, a NeuralNetClassifier...;
+            an MLPClassifier or MLPRegressor with a stochastic solver (its
+            ``loss_curve_`` and ``validation_scores_``); or a Pipeline ending
+            in one. A regressor's curve is labelled with its loss and R².
         ax : matplotlib Axes, default=None
             Where to draw; a new figure when None.
         show_validation : bool, default=True
@@ -246,11 +281,13 @@ class TrainingCurveDisplay:
         -------
         display : TrainingCurveDisplay
         """
-        history = network_view(estimator, "TrainingCurveDisplay").history()
+        view = network_view(estimator, "TrainingCurveDisplay")
         return cls.from_history(
-            history,
+            view.history(),
             ax=ax,
             show_validation=show_validation,
             log_scale=log_scale,
             title=title,
+            loss_name=view.loss_name,
+            score_name=view.score_name,
         )
