@@ -135,12 +135,16 @@ def test_only_weights_are_penalised(fitted):
 
 def test_the_network_diagram_draws_a_network_with_a_scale_and_shift(fitted):
     # It used to fail with "max() arg is an empty sequence", the scale read
-    # as a weight matrix.
+    # as a weight matrix. By their roles, a scale and shift is a step of the
+    # weight layer before it (as a BatchNorm is), and of TwoWeights only the
+    # array in the 'weight' role is drawn as lines.
     from sknetviz.inspection import NetworkDiagramDisplay
 
     clf, X, y = fitted
     display = NetworkDiagramDisplay.from_estimator(clf)
     assert display.figure_ is not None
+    titles = [text.get_text() for text in display.ax_.texts]
+    assert any("Scale, relu" in title for title in titles)
 
 
 def test_a_layer_with_undeclared_roles_is_refused():
