@@ -71,34 +71,34 @@ def check_fitted(estimator, what):
 class WeightLayer:
     """One weight layer of a network's dense part, as the displays draw it.
 
-    A weight layer is a Dense layer and what belongs to it: ``z = x @ W + b``,
-    then a BatchNorm if one follows, then an activation if one follows (the
-    identity otherwise), and, when the whole group is the block of a
-    :class:`~sknetviz.nn.Residual`, the skip connection that adds the
-    block's input to its output. The output layer is the network's last
-    Dense, its activation the estimator's ``out_activation_``.
+    A weight layer is a layer with one weight matrix (a Dense, or a layer of
+    one's own whose arrays declare the 'weight' role) and the layers after
+    it up to its activation: ``z = x @ W + b`` for a Dense, then perhaps a
+    BatchNorm (or another layer without weights), then the activation (the
+    identity if there is none). Where the whole group is the block of a
+    :class:`~sknetviz.nn.Residual`, the skip connection adds the block's
+    input to its output. The output layer is the network's last Dense, its
+    activation the estimator's ``out_activation_``.
 
     Parameters
     ----------
     coef : ndarray of shape (fan_in, fan_out)
-        The Dense layer's weights.
+        The weight matrix.
     intercept : ndarray of shape (fan_out,)
-        Its biases.
+        The biases (zeros for a layer without an array in the 'bias' role).
     activation : str
         The activation, a key of :data:`sknetviz.nn.ACTIVATIONS`.
-    batch_norm : BatchNorm, default=None
-        The batch normalisation between ``z`` and the activation.
+    layer : Layer, default=None
+        The sknetviz layer holding ``coef``; None for scikit-learn's MLPs.
+    steps : tuple of Layer, default=()
+        The layers between the weights and the skip, the activation
+        included. Dropout, which does nothing at inference, is left out
+        wherever it stands.
     shortcut : Residual, default=None
         The skip connection whose output is this layer's output.
     shortcut_source : int, default=None
         Where the skip starts: the index, in :meth:`NetworkView.layer_outputs`,
         of the output that enters the Residual block.
-    block_end : Layer, default=None
-        The sknetviz layer whose output is the activation's output (before
-        the skip is added); None for scikit-learn's MLPs and the output layer.
-    output_layer : Layer, default=None
-        The sknetviz layer whose output is this weight layer's output (the
-        Residual with a skip, else ``block_end``).
     """
 
     def __init__(
@@ -107,27 +107,40 @@ class WeightLayer:
         intercept,
         activation,
         *,
-        batch_norm=None,
+        layer=None,
+        steps=(),
         shortcut=None,
         shortcut_source=None,
-        block_end=None,
-        output_layer=None,
     ):
         self.coef = coef
         self.intercept = intercept
         self.activation = activation
-        self.batch_norm = batch_norm
+        self.layer = layer
+        self.steps = tuple(steps)
         self.shortcut = shortcut
         self.shortcut_source = shortcut_source
-        self.block_end = block_end
-        self.output_layer = output_layer
+
+    @property
+    def batch_norm(self):
+        """The BatchNorm among the steps, or None."""
+        return next((s for s in self.steps if isinstance(s, BatchNorm)), None)
+
+    @property
+    def block_end(self):
+        """The sknetviz layer whose output is the activation's (before the skip)."""
+        return self.steps[-1] if self.steps else self.layer
+
+    @property
+    def output_layer(self):
+        """The sknetviz layer whose output is this weight layer's output."""
+        return self.block_end if self.shortcut is None else self.shortcut
 
     @property
     def description(self):
         """What the layer applies after its weights: 'relu', 'BatchNorm, relu
         + skip', 'tanh + projected skip'."""
-        steps = ["BatchNorm"] if self.batch_norm is not None else []
-        text = ", ".join(steps + [self.activation])
+        names = [type(s).__name__ for s in self.steps if not isinstance(s, Activation)]
+        text = ", ".join(names + [self.activation])
         if self.shortcut is not None:
             text += " + skip" if self.shortcut.P is None else " + projected skip"
         return text
@@ -143,48 +156,56 @@ def _split_at_flatten(layers):
 
 def _refuse(layer, why):
     raise TypeError(
-        f"the displays read a network's dense part as weight layers, each a "
-        f"Dense, then optionally a BatchNorm and an Activation, or such a group "
-        f"as the block of a Residual (Dropout is skipped: it does nothing at "
-        f"inference). {layer!r} does not fit: {why}."
+        "the displays read a network's dense part as weight layers, each a "
+        "layer with one weight matrix (a Dense), then layers without weights "
+        "up to its activation (a BatchNorm, an Activation), or such a group as "
+        f"the block of a Residual. {layer!r} does not fit: {why}."
     )
+
+
+def _arrays(layer, role):
+    return [a for a, r in zip(layer.params, layer.param_roles) if r == role]
 
 
 def _weight_layers(layers, groups):
     """Append the weight layers of ``layers`` to ``groups``, one dict each,
     or raise a TypeError naming the layer that fits none."""
-    takes = set()  # the layer types the last group may still take
+    open_group = False  # whether the last group still takes layers
     for layer in layers:
-        if isinstance(layer, Dropout):
+        if isinstance(layer, Dropout):  # nothing at inference
             continue
-        if isinstance(layer, Dense):
-            groups.append({"dense": layer, "activation": layer.activation})
-            groups[-1]["block_end"] = layer
-            takes = {BatchNorm, Activation} if layer.activation is None else set()
-        elif isinstance(layer, (BatchNorm, Activation)):
-            if type(layer) not in takes:
-                _refuse(
-                    layer,
-                    "it follows no Dense (or follows its activation, or a skip)",
-                )
-            group = groups[-1]
-            if isinstance(layer, BatchNorm):
-                group["batch_norm"] = layer
-                takes = {Activation}
-            else:
-                group["activation"] = layer.name
-                takes = set()
-            group["block_end"] = layer
-        elif isinstance(layer, Residual):
+        if isinstance(layer, Residual):
             first = len(groups)
             _weight_layers(layer.layers, groups)
             if len(groups) == first:
-                _refuse(layer, "its block holds no Dense")
+                _refuse(layer, "its block holds no weight layer")
             groups[-1]["shortcut"] = layer
             groups[-1]["shortcut_source"] = first
-            takes = set()
+            open_group = False
+        elif "weight" in layer.param_roles:
+            weights, biases = _arrays(layer, "weight"), _arrays(layer, "bias")
+            if len(weights) != 1 or weights[0].ndim != 2 or len(biases) > 1:
+                _refuse(layer, "it holds other than one weight matrix and one bias")
+            activation = layer.get_config().get("activation")
+            groups.append(
+                {
+                    "layer": layer,
+                    "coef": weights[0],
+                    "intercept": biases[0] if biases else np.zeros(weights[0].shape[1]),
+                    "activation": activation,
+                    "steps": [],
+                }
+            )
+            open_group = activation is None
+        elif layer.children:
+            _refuse(layer, "it is a container other than a Residual")
+        elif not open_group:
+            _refuse(layer, "it follows no weight layer, or follows its activation")
         else:
-            _refuse(layer, f"a {type(layer).__name__} is none of these")
+            groups[-1]["steps"].append(layer)
+            if isinstance(layer, Activation):
+                groups[-1]["activation"] = layer.name
+                open_group = False
 
 
 def _sknetviz_weight_layers(network_, out_activation):
@@ -195,31 +216,26 @@ def _sknetviz_weight_layers(network_, out_activation):
     output = groups[-1] if groups else {}
     if (
         not groups
-        or output["dense"] is not dense_part[-1]
+        or output["layer"] is not dense_part[-1]
         or output["activation"] is not None
+        or output["steps"]
     ):
         raise TypeError(
             "the displays need a network that ends in its output Dense (the "
             f"logits); this one ends in {network_.layers[-1]!r}."
         )
-    weight_layers = []
-    for index, group in enumerate(groups):
-        is_output = index == len(groups) - 1
-        weight_layers.append(
-            WeightLayer(
-                group["dense"].W,
-                group["dense"].b,
-                out_activation if is_output else group["activation"] or "identity",
-                batch_norm=group.get("batch_norm"),
-                shortcut=group.get("shortcut"),
-                shortcut_source=group.get("shortcut_source"),
-                block_end=None if is_output else group["block_end"],
-                output_layer=None
-                if is_output
-                else group.get("shortcut", group["block_end"]),
-            )
+    return [
+        WeightLayer(
+            group["coef"],
+            group["intercept"],
+            out_activation if group is output else group["activation"] or "identity",
+            layer=group["layer"],
+            steps=group["steps"],
+            shortcut=group.get("shortcut"),
+            shortcut_source=group.get("shortcut_source"),
         )
-    return weight_layers, flatten
+        for group in groups
+    ], flatten
 
 
 class NetworkView:

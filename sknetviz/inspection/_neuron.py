@@ -4,7 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ..nn import get_activation
+from ..nn import Activation, BatchNorm, Dense, get_activation
 from ..nn.activations import LEAKY_RELU_SLOPE
 from ._adapters import as_array, network_view
 from ._network import input_names, output_names
@@ -466,6 +466,7 @@ class NeuronDisplay:
                 f"{layer_title(layer, n_weight_layers)} has {n_units} units; "
                 f"got {neuron}."
             )
+        _check_anatomy(weight_layer, layer_title(layer, n_weight_layers), view)
         row = _one_sample(x, getattr(estimator, "n_features_in_", None))
         network_input, steps = view.steps(row)
         step = steps[layer]
@@ -511,6 +512,27 @@ class NeuronDisplay:
             output_role="target" if view.is_regressor else "class",
         )
         return display.plot(ax=ax)
+
+
+ANATOMIES = ([], [BatchNorm], [Activation], [BatchNorm, Activation])
+"""list: the steps after a Dense that NeuronDisplay draws one by one."""
+
+
+def _check_anatomy(weight_layer, title, view):
+    """Refuse a layer that is not a Dense, then its BatchNorm and activation."""
+    if weight_layer.layer is None:  # scikit-learn's MLPs
+        return
+    steps = [type(step) for step in weight_layer.steps]
+    if isinstance(weight_layer.layer, Dense) and steps in ANATOMIES:
+        return
+    layers = ", ".join(map(repr, (weight_layer.layer, *weight_layer.steps)))
+    raise TypeError(
+        "NeuronDisplay draws a neuron as z = x @ w + b in a Dense, then a "
+        f"BatchNorm and an activation; the {title} of "
+        f"{type(view.network).__name__} is {layers}, which it cannot break "
+        "down so. NetworkDiagramDisplay and NeuronActivationDisplay draw such "
+        "a layer whole."
+    )
 
 
 def _batch_norm_numbers(batch_norm, step, neuron):

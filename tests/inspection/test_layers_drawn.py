@@ -17,7 +17,7 @@ from sknetviz.inspection import (
     TrainingCurveDisplay,
 )
 from sknetviz.inspection._adapters import network_view
-from sknetviz.nn import Activation, BatchNorm, Dense, Dropout, Residual
+from sknetviz.nn import Activation, BatchNorm, Dense, Dropout, Layer, Residual
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -215,11 +215,11 @@ def test_a_network_of_ones_own_layers_is_read_layer_by_layer(iris):
     [
         (
             [Dense(4), Activation("relu"), BatchNorm()],
-            r"BatchNorm\(\) does not fit: it follows no Dense \(or follows its",
+            r"BatchNorm\(\) does not fit: it follows no weight layer, or follows its",
         ),
         (
             [Residual([Dropout(0.5)])],
-            r"Residual\(\[Dropout\(0.5\)\]\) does not fit: its block holds no Dense",
+            r"Residual\(\[Dropout\(0.5\)\]\) does not fit: its block holds no weight",
         ),
     ],
 )
@@ -234,3 +234,47 @@ def test_a_network_the_displays_cannot_draw_says_which_layer(layers, message, ir
     TrainingCurveDisplay.from_estimator(clf)
     panels = GradientFlowDisplay.from_estimators([clf])
     assert panels.panels_[0].ax_.get_title() == "NeuralNetClassifier"
+
+
+class _Shift(Layer):
+    """A learned shift per feature: a layer of one's own, without weights."""
+
+    param_names = ("beta",)
+    param_roles = ("shift",)
+
+    def initialize(self, input_shape, rng, dtype):
+        self.beta = np.full(input_shape, 0.5, dtype=dtype)
+        self.grads = [np.zeros_like(self.beta)]
+        return tuple(input_shape)
+
+    def forward(self, X, training=False):
+        return X + self.beta
+
+    def backward(self, delta):
+        self.grads[0][...] = delta.sum(axis=0)
+        return delta
+
+
+@needs_neural_net
+def test_a_layer_of_ones_own_is_drawn_whole(iris):
+    X, y = iris
+    shift, activation = _Shift(), Activation("tanh")
+    clf = NeuralNetClassifier(
+        layers=[Dense(5), shift, activation], max_iter=5, random_state=0
+    ).fit(X, y)
+    view = network_view(clf, "test")
+    assert [layer.description for layer in view.weight_layers] == [
+        "_Shift, tanh",
+        "softmax",
+    ]
+    fitted_activation = clf.network_.layers[2]
+    _, observed = clf.network_.observe(X, [fitted_activation])
+    assert_array_equal(view.layer_outputs(X)[1], observed[fitted_activation])
+    diagram = NetworkDiagramDisplay.from_estimator(clf)
+    assert diagram._layer_heading(1) == "hidden 1\n5 × _Shift, tanh"
+    with pytest.raises(
+        TypeError, match=r"Dense\(5\), _Shift\(\), Activation\('tanh'\)"
+    ):
+        NeuronDisplay.from_estimator(clf, X[0], layer=0)
+    output = NeuronDisplay.from_estimator(clf, X[0], layer=-1, neuron=1)
+    assert output.output == pytest.approx(clf.predict_proba(X[:1])[0, 1])
