@@ -179,6 +179,8 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
         # A failed call leaves the estimator as it was: no half-fitted model.
         before = self.__dict__.copy()
         call_start = self._call_start(incremental) if train else None
+        if call_start is not None:  # hooks may read the weights it holds
+            self._state.call_start = call_start
         try:
             if not train:  # initialize: forget any previous model first
                 for name in [name for name in vars(self) if name.endswith("_")]:
@@ -204,6 +206,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             # are batch-sized scratch, not part of the model.
             if hasattr(self, "_state"):
                 self._state.network.release_work_arrays()
+                self._state.call_start = None
 
     def _call_start(self, incremental):
         """A :class:`Snapshot` of what this call may change in place, or None.

@@ -121,6 +121,17 @@ def _norm(array):
     return math.sqrt(float(np.dot(flat, flat)))
 
 
+def _difference_norm(A, B, chunk_values=2**16):
+    """``||A - B||`` a few rows at a time, with no temporary the size of A."""
+    A2, B2 = A.reshape(len(A), -1), B.reshape(len(B), -1)
+    rows = max(1, chunk_values // max(A2.shape[1], 1))
+    total = 0.0
+    for start in range(0, len(A2), rows):
+        difference = (A2[start : start + rows] - B2[start : start + rows]).ravel()
+        total += float(np.dot(difference, difference))
+    return math.sqrt(total)
+
+
 class Diagnostics(Hook):
     """Add to each epoch's record the signs of a sick network.
 
@@ -242,14 +253,33 @@ class Diagnostics(Hook):
         self.probe = X[rows].copy()  # a copy: no view keeps all of X alive
         self._start = []
         self._start_norms = []
+        self._borrowed = False  # whether _start is a snapshot's, to read only
         self._epoch_begin_called = False
 
     def on_train_begin(self, state):
         self._epoch_begin_called = False
-        self._copy_start(state.network)
+        self._start_weights(state, [getattr(state, "call_start", None)])
 
     def on_epoch_begin(self, state):
         self._epoch_begin_called = True
+        self._start_weights(
+            state, [state.epoch_in_progress, getattr(state, "call_start", None)]
+        )
+
+    def _start_weights(self, state, snapshots):
+        """Hold the weights as the epoch begins.
+
+        The rollback already holds them: the epoch's own snapshot, or, in a
+        call's first epoch, the call's (warm_start, partial_fit). Only a new
+        fit's first epoch needs a copy of its own.
+        """
+        for snapshot in snapshots:
+            saved = None if snapshot is None else snapshot.saved(state.network.weights)
+            if saved is not None:
+                self._start = saved
+                self._start_norms = [_norm(W) for W in saved]
+                self._borrowed = True
+                return
         self._copy_start(state.network)
 
     def on_epoch_end(self, state):
@@ -269,11 +299,13 @@ class Diagnostics(Hook):
         return False
 
     def on_train_end(self, state):
-        self._start, self._start_norms = [], []
+        self._start, self._start_norms, self._borrowed = [], [], False
 
     def _copy_start(self, network):
         """Copy the weights into the buffers, which are reused while the shapes hold."""
         weights = network.weights
+        if self._borrowed:
+            self._start, self._borrowed = [], False
         if [(w.shape, w.dtype) for w in self._start] != [
             (w.shape, w.dtype) for w in weights
         ]:
@@ -291,8 +323,7 @@ class Diagnostics(Hook):
             )
         ratios = []
         for start, start_norm, W in zip(self._start, self._start_norms, weights):
-            change = np.subtract(W, start, out=start)  # the buffer is spent
-            change_norm = _norm(change)
+            change_norm = _difference_norm(W, start)
             if start_norm:
                 ratios.append(change_norm / start_norm)
             else:
@@ -307,7 +338,9 @@ class Diagnostics(Hook):
         probe = self.probe
         # In chunks as inference runs (Objective.predict_proba): a CNN's
         # feature maps for all the probe at once could take far more memory.
-        rows = network.rows_per_chunk(np.dtype(probe.dtype).itemsize)
+        # A training batch's worth at a time: the outputs kept of every
+        # activation, beside the pass's own, stay within a batch's memory.
+        rows = min(network.rows_per_chunk(np.dtype(probe.dtype).itemsize), 64)
         for start in range(0, probe.shape[0], rows):
             _, outputs = network.observe(probe[start : start + rows], layers)
             for layer, tally in zip(layers, tallies):

@@ -449,6 +449,19 @@ class Snapshot:
         ]
         return self
 
+    def saved(self, arrays):
+        """The captured values of ``arrays``, live arrays of the captured
+        state (its weights, say), or None if one of them was not captured.
+
+        Read-only: they are what :meth:`restore` puts back.
+        """
+        if not self._values:
+            return None
+        index = {id(array): i for i, array in enumerate(self._live)}
+        if not all(id(array) in index for array in arrays):
+            return None
+        return [self._values[index[id(array)]] for array in arrays]
+
     def restore(self):
         """Put everything captured back, in place."""
         state = self._state

@@ -308,3 +308,36 @@ def test_in_the_training_loop_history_keeps_each_epochs_ratios(loop):
         ]
         assert record["update_ratio"] == pytest.approx(expected, rel=1e-9)
         assert len(record["saturation"]) == 1
+
+
+def test_update_ratios_read_from_the_rollback_snapshots_are_exact():
+    """Past a fit's first epoch, and in warm or partial calls, the weights as
+    the epoch began come from the rollback's snapshot, not a copy of their own."""
+    import warnings
+
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sknetviz import MLPVisualClassifier
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16, y[:300]
+    params = dict(hidden_layer_sizes=(16,), random_state=0)
+
+    def ratios(before, after):
+        return [
+            np.linalg.norm(b - a) / np.linalg.norm(a) for a, b in zip(before, after)
+        ]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        one = MLPVisualClassifier(max_iter=1, **params).fit(X, y)
+        two = MLPVisualClassifier(max_iter=2, **params).fit(X, y)
+        np.testing.assert_allclose(
+            two.history_[1]["update_ratio"], ratios(one.coefs_, two.coefs_)
+        )
+        before = [c.copy() for c in two.coefs_]
+        two.partial_fit(X, y)
+        np.testing.assert_allclose(
+            two.history_[-1]["update_ratio"], ratios(before, two.coefs_)
+        )
