@@ -23,6 +23,16 @@ from sknetviz.nn import Adam
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
+@pytest.fixture(autouse=True)
+def python_handles_ctrl_c():
+    """Python's own SIGINT handler, as in a terminal, whatever launched the
+    tests: a shell starts background jobs with SIGINT ignored, and Python then
+    leaves it ignored, so a raised SIGINT would interrupt nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(return_X_y=True)
