@@ -17,14 +17,21 @@ Libraries, all run in the same invocation
     * ``sknetviz``: ``MLPVisualClassifier`` with scikit-learn's defaults
       (alpha=1e-4), no dropout;
     * ``sknetviz+dropout``: the same with ``dropout=0.2``;
+    * ``sknetviz+batchnorm``: the same as ``sknetviz`` with
+      ``batch_norm=True``, a BatchNorm (momentum 0.1, epsilon 1e-5) between
+      each hidden Dense and its ReLU;
     * ``sklearn``: ``sklearn.neural_network.MLPClassifier`` with the same
-      parameters (the baseline of every ratio);
+      parameters (the baseline of the sknetviz, sknetviz+dropout and torch
+      ratios);
     * ``torch`` (only when ``import torch`` works, else a line says it was
       skipped): ``nn.Sequential(Linear(784, 256), ReLU, Linear(256, 128), ReLU,
       Linear(128, 10))``, ``CrossEntropyLoss``, ``torch.optim.Adam(lr=1e-3)``
       without weight decay, batches of 200 from a new permutation every
       epoch, float32, ``torch.set_num_threads`` set to numpy's BLAS thread
-      count.
+      count;
+    * ``torch+batchnorm`` (with torch, for reference only): the same torch
+      network with ``BatchNorm1d`` between each hidden ``Linear`` and its
+      ``ReLU``, as in ``sknetviz+batchnorm``.
 
 What is timed (seconds per epoch)
     For each library and repeat: a fresh model is trained for 1 warm-up epoch,
@@ -38,11 +45,16 @@ What is timed (seconds per epoch)
     For torch the timed part is the epoch loop itself (including ``loss.item()``
     every batch, as the scikit-learn estimators also compute each batch's loss).
     Imports and data creation are never timed. The libraries run interleaved
-    (sknetviz, sknetviz+dropout, sklearn, torch, then again ``--repeats``
-    times) in this one process, and the reported figure is the median over the
-    repeats, so that a noisy neighbour on the shared machine hits every library
-    alike. The targets are ratios of medians: sknetviz / sklearn <= 0.8 without
-    dropout and <= 1.0 with dropout 0.2.
+    (sknetviz, sknetviz+dropout, sknetviz+batchnorm, sklearn, torch,
+    torch+batchnorm, then again ``--repeats`` times) in this one process, and
+    the reported figure is the median over the repeats, so that a noisy
+    neighbour on the shared machine hits every library alike. The targets are
+    ratios of medians: sknetviz / sklearn <= 0.8 without dropout and
+    sknetviz+dropout / sklearn <= 1.0 with dropout 0.2; what BatchNorm adds is
+    judged against sknetviz's own network, sknetviz+batchnorm / sknetviz
+    <= 1.3. The ratios torch / sklearn and torch+batchnorm / torch are printed
+    for reference, without targets. Beside each ratio of medians, the range of
+    the same ratio within each repeat shows how far the noise moved it.
 
 What is measured (peak memory)
     The extra peak resident memory of training, per library in isolation: each
@@ -87,9 +99,20 @@ DROPOUT = 0.2
 
 SKNETVIZ = "sknetviz"
 SKNETVIZ_DROPOUT = "sknetviz+dropout"
+SKNETVIZ_BATCHNORM = "sknetviz+batchnorm"
 SKLEARN = "sklearn"
-# Target of each library's (s/epoch) / (sklearn's s/epoch).
-TARGETS = {SKNETVIZ: 0.8, SKNETVIZ_DROPOUT: 1.0}
+TORCH_BATCHNORM = "torch+batchnorm"
+TORCH_LIBRARIES = (TORCH, TORCH_BATCHNORM)
+# Each library's target: (the library whose s/epoch divides its own, the
+# highest ratio that passes). BatchNorm's cost is measured against the same
+# network without it, whatever sklearn's speed.
+TARGETS = {
+    SKNETVIZ: (SKLEARN, 0.8),
+    SKNETVIZ_DROPOUT: (SKLEARN, 1.0),
+    SKNETVIZ_BATCHNORM: (SKNETVIZ, 1.3),
+}
+# Ratios printed for reference only: library -> the library dividing it.
+REFERENCES = {TORCH: SKLEARN, TORCH_BATCHNORM: TORCH}
 
 
 # --------------------------------------------------------------------- data
@@ -134,7 +157,8 @@ def _estimator(library, seed):
     from sknetviz import MLPVisualClassifier
 
     dropout = DROPOUT if library == SKNETVIZ_DROPOUT else 0.0
-    return MLPVisualClassifier(**params, dropout=dropout)
+    batch_norm = library == SKNETVIZ_BATCHNORM
+    return MLPVisualClassifier(**params, dropout=dropout, batch_norm=batch_norm)
 
 
 def _train_estimator(library, X, y, epochs, seed):
@@ -155,21 +179,29 @@ def _train_estimator(library, X, y, epochs, seed):
     return seconds / epochs, float(estimator.loss_)
 
 
-def _train_torch(X, y, epochs, seed):
-    import torch
+def _torch_model(batch_norm):
     from torch import nn
+
+    layers = []
+    width = N_FEATURES
+    for size in HIDDEN:
+        layers.append(nn.Linear(width, size))
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(size))
+        layers.append(nn.ReLU())
+        width = size
+    layers.append(nn.Linear(width, N_CLASSES))
+    return nn.Sequential(*layers)
+
+
+def _train_torch(X, y, epochs, seed, batch_norm):
+    import torch
 
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     X_t = torch.from_numpy(X)
     y_t = torch.from_numpy(y.astype(np.int64))
-    model = nn.Sequential(
-        nn.Linear(N_FEATURES, HIDDEN[0]),
-        nn.ReLU(),
-        nn.Linear(HIDDEN[0], HIDDEN[1]),
-        nn.ReLU(),
-        nn.Linear(HIDDEN[1], N_CLASSES),
-    )
+    model = _torch_model(batch_norm)
     return time_torch_epochs(
         model,
         X_t,
@@ -183,8 +215,8 @@ def _train_torch(X, y, epochs, seed):
 
 def train(library, X, y, epochs, seed):
     """Warm up one epoch, time ``epochs`` more: (seconds per epoch, final loss)."""
-    if library == TORCH:
-        return _train_torch(X, y, epochs, seed)
+    if library in TORCH_LIBRARIES:
+        return _train_torch(X, y, epochs, seed, batch_norm=library == TORCH_BATCHNORM)
     return _train_estimator(library, X, y, epochs, seed)
 
 
@@ -193,7 +225,7 @@ def train(library, X, y, epochs, seed):
 
 def memory_child(library, n_samples, epochs, threads):
     """Run in a fresh process: print the extra peak RSS of training as JSON."""
-    if library == TORCH:
+    if library in TORCH_LIBRARIES:
         import torch
 
         torch.set_num_threads(threads)
@@ -209,6 +241,69 @@ def memory_child(library, n_samples, epochs, threads):
 # ------------------------------------------------------------------- report
 
 
+def ratio_and_range(seconds, library, denominator):
+    """The ratio of the two libraries' median s/epoch, and the lowest and
+    highest ratio of their s/epoch within one repeat (the noise's reach)."""
+    paired = [
+        mine / theirs for mine, theirs in zip(seconds[library], seconds[denominator])
+    ]
+    ratio = statistics.median(seconds[library]) / statistics.median(
+        seconds[denominator]
+    )
+    return ratio, min(paired), max(paired)
+
+
+def print_ratios(seconds, has_torch):
+    """One line per target, then the torch reference ratios."""
+    for library, (denominator, target) in TARGETS.items():
+        ratio, low, high = ratio_and_range(seconds, library, denominator)
+        print(
+            f"ratio {library} / {denominator}: {ratio:.3f} (target <= {target}) "
+            f"{verdict(ratio, target)}  [per repeat {low:.3f}-{high:.3f}]"
+        )
+    if not has_torch:
+        print("torch: skipped (import torch failed), no torch figures")
+        return
+    for library, denominator in REFERENCES.items():
+        ratio, low, high = ratio_and_range(seconds, library, denominator)
+        print(
+            f"ratio {library} / {denominator}: {ratio:.3f} (reference, no "
+            f"target)  [per repeat {low:.3f}-{high:.3f}]"
+        )
+
+
+def print_table(seconds, memory, libraries):
+    """A row per library: time, spread, memory, ratio to sklearn and target."""
+    median = {library: statistics.median(seconds[library]) for library in libraries}
+    header = (
+        f"{'library':18s} {'s/epoch':>8s} {'min-max':>13s} {'peak MiB':>9s} "
+        f"{'ratio':>6s}  {'target':28s}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    for library in libraries:
+        target_text, result = "-", "-"
+        if library in TARGETS:
+            denominator, target = TARGETS[library]
+            ratio = ratio_and_range(seconds, library, denominator)[0]
+            target_text = f"/ {denominator} {ratio:.3f} <= {target}"
+            result = verdict(ratio, target)
+        elif library in REFERENCES:
+            denominator = REFERENCES[library]
+            ratio = ratio_and_range(seconds, library, denominator)[0]
+            target_text = f"/ {denominator} {ratio:.3f} (reference)"
+        spread = f"{min(seconds[library]):.3f}-{max(seconds[library]):.3f}"
+        print(
+            f"{library:18s} {median[library]:8.3f} {spread:>13s} "
+            f"{memory[library]['extra_kib'] / 1024:9.1f} "
+            f"{median[library] / median[SKLEARN]:6.3f}  {target_text:28s}  {result}"
+        )
+    print(
+        "(s/epoch: median over repeats; peak MiB: extra peak RSS of training; "
+        "ratio: s/epoch vs sklearn; target: the ratio each target is on)"
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats")
@@ -219,19 +314,25 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.epochs < 1 or args.n_samples < BATCH_SIZE:
         parser.error(f"need repeats >= 1, epochs >= 1 and n-samples >= {BATCH_SIZE}")
+    if args.n_samples % BATCH_SIZE == 1:
+        # torch's BatchNorm1d raises on the last batch of a single sample.
+        parser.error(
+            f"n-samples must not leave a last batch of one sample (n-samples % "
+            f"{BATCH_SIZE} == 1), got {args.n_samples}"
+        )
 
     if args.memory_child:
         memory_child(args.memory_child, args.n_samples, args.epochs, args.threads)
         return
 
-    libraries = [SKNETVIZ, SKNETVIZ_DROPOUT, SKLEARN]
+    libraries = [SKNETVIZ, SKNETVIZ_DROPOUT, SKNETVIZ_BATCHNORM, SKLEARN]
     threads = numpy_blas_threads()
     has_torch = torch_available()
     if has_torch:
         import torch
 
         torch.set_num_threads(threads)
-        libraries.append(TORCH)
+        libraries += TORCH_LIBRARIES
 
     print("sknetviz MLP benchmark")
     print("=" * 22)
@@ -250,7 +351,8 @@ def main(argv=None):
     print(
         f"model: {N_FEATURES}-{HIDDEN[0]}-{HIDDEN[1]}-{N_CLASSES} ReLU, adam "
         f"lr={LEARNING_RATE:g}, batch {BATCH_SIZE}, shuffled each epoch; "
-        f"sknetviz+dropout uses dropout={DROPOUT}"
+        f"sknetviz+dropout uses dropout={DROPOUT}; sknetviz+batchnorm and "
+        "torch+batchnorm put a BatchNorm between each hidden layer and its ReLU"
     )
     print(
         f"timing: per run 1 untimed warm-up epoch, then {args.epochs} timed epochs; "
@@ -277,41 +379,10 @@ def main(argv=None):
         + ", ".join(f"{lib} {statistics.median(losses[lib]):.4f}" for lib in libraries)
     )
 
-    median = {library: statistics.median(seconds[library]) for library in libraries}
-    baseline = median[SKLEARN]
     print()
-    for library, target in TARGETS.items():
-        ratio = median[library] / baseline
-        print(
-            f"ratio {library} / sklearn: {ratio:.3f} (target <= {target}) "
-            f"{verdict(ratio, target)}"
-        )
-    if has_torch:
-        print(f"ratio torch / sklearn: {median[TORCH] / baseline:.3f} (no target)")
-    else:
-        print("torch: skipped (import torch failed), no torch figures")
-
+    print_ratios(seconds, has_torch)
     print()
-    header = (
-        f"{'library':18s} {'s/epoch':>8s} {'min-max':>13s} {'peak MiB':>9s} "
-        f"{'ratio':>6s} {'target':>7s}  result"
-    )
-    print(header)
-    print("-" * len(header))
-    for library in libraries:
-        ratio = median[library] / baseline
-        target = TARGETS.get(library)
-        spread = f"{min(seconds[library]):.3f}-{max(seconds[library]):.3f}"
-        print(
-            f"{library:18s} {median[library]:8.3f} {spread:>13s} "
-            f"{memory[library]['extra_kib'] / 1024:9.1f} {ratio:6.3f} "
-            f"{'<= ' + str(target) if target else '-':>7s}  "
-            f"{verdict(ratio, target) if target else '-'}"
-        )
-    print(
-        "(s/epoch: median over repeats; peak MiB: extra peak RSS of training; "
-        "ratio: s/epoch vs sklearn)"
-    )
+    print_table(seconds, memory, libraries)
 
 
 if __name__ == "__main__":
