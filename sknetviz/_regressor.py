@@ -122,6 +122,29 @@ class NetRegressorMixin(RegressorMixin):
         P = self._forward_output(X)
         return P.ravel() if P.shape[1] == 1 else P
 
+    def score(self, X, y, sample_weight=None):
+        """The coefficient of determination R² of the predictions.
+
+        1 is a perfect fit; a model that always predicts the mean of ``y``
+        scores 0, and a worse one less. With several targets, their R² are
+        averaged, as :func:`sklearn.metrics.r2_score` does by default.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The true values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² of ``self.predict(X)`` against ``y``.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
