@@ -670,3 +670,23 @@ def test_batch_norm_and_residual_lift_the_first_layers_gradient():
         plain = first_layer_gradient()
         assert first_layer_gradient(batch_norm=True) > 10 * plain
         assert first_layer_gradient(residual=True) > 10 * plain
+
+
+def test_batch_norm_with_partial_fit_and_a_batch_of_one():
+    """partial_fit carries the running statistics from call to call; a call on
+    one sample trains without a batch variance and leaves them alone."""
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:200] / 16, y[:200]
+    clf = MLPVisualClassifier((8,), batch_norm=True, random_state=0)
+    clf.partial_fit(X[:100], y[:100], classes=np.arange(10))
+    norm = clf.network_.layers[1]
+    after_one_call = norm.running_mean.copy()
+    clf.partial_fit(X[100:], y[100:])
+    assert not np.allclose(norm.running_mean, after_one_call)  # carried on
+    before = (norm.running_mean.copy(), norm.running_var.copy())
+    gamma = norm.gamma.copy()
+    clf.partial_fit(X[:1], y[:1])
+    assert_array_equal(norm.running_mean, before[0])
+    assert_array_equal(norm.running_var, before[1])
+    assert not np.array_equal(norm.gamma, gamma)  # its scale still trains
+    assert np.isfinite(clf.predict_proba(X)).all()
