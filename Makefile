@@ -41,16 +41,20 @@ tour: $(VENV)/.installed
 
 VERSIONS := import numpy, scipy, sklearn, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "matplotlib", matplotlib.__version__)
 
+# One pytest worker per core; a test file stays on one worker, so that a
+# module's fixtures (the quick tour) run once.
+PARALLEL := -n auto --dist loadfile
+
 test: $(VENV)/.installed-test
 	$(BIN)/python -c '$(VERSIONS)'
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q --cov=sknetviz --cov-report=term:skip-covered --cov-fail-under=90
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q $(PARALLEL) --cov=sknetviz --cov-report=term:skip-covered --cov-fail-under=90
 	$(BIN)/ruff check sknetviz tests benchmarks examples docs
 
 # The test suite against the oldest supported versions (coverage is measured
 # in `make test`, against the newest).
 test-oldest: $(VENV_OLDEST)/.installed
 	$(VENV_OLDEST)/bin/python -c '$(VERSIONS)'
-	MPLBACKEND=Agg $(VENV_OLDEST)/bin/python -m pytest -q
+	MPLBACKEND=Agg $(VENV_OLDEST)/bin/python -m pytest -q $(PARALLEL)
 
 # The HTML docs, gallery examples run, warnings treated as errors.
 docs: $(VENV)/.installed-docs
