@@ -119,12 +119,15 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             # the parameters it was saved with.
             self._architecture = self._architecture_parameters()
         if "coefs_" in vars(self):
-            # coefs_ and intercepts_ are the network's own arrays. joblib and
-            # model files store each array apart, which parts a view from
-            # its array: point them at the network's again.
-            network = self._state.network
-            self.network_ = network
-            self.coefs_, self.intercepts_ = network.weights, network.biases
+            # joblib and model files store each array apart, which parts
+            # coefs_ from the network's arrays: point them at those again.
+            self._point_at_network()
+
+    def _point_at_network(self):
+        """``network_``, and ``coefs_`` and ``intercepts_`` as its own arrays."""
+        network = self._state.network
+        self.network_ = network
+        self.coefs_, self.intercepts_ = network.weights, network.biases
 
     @abstractmethod
     def _build_network(self, n_features, n_outputs):
@@ -631,10 +634,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
 
     def _set_fitted_attributes(self):
         state, monitor = self._state, self._monitor
-        network = state.network
-        self.network_ = network
-        self.coefs_ = network.weights
-        self.intercepts_ = network.biases
+        self._point_at_network()
         self.n_layers_ = len(self.coefs_) + 1
         self.n_outputs_ = self.intercepts_[-1].shape[0]
         self.out_activation_ = state.objective.out_activation

@@ -8,6 +8,7 @@ import numpy as np
 
 from ._training import Hook
 from .nn import Activation, Dense
+from .nn.optimizers import CHUNK_VALUES
 
 # A unit's output counts as saturated where the activation's slope there is
 # below this fraction of its peak: a sample passing through it hands back at
@@ -121,10 +122,10 @@ def _norm(array):
     return math.sqrt(float(np.dot(flat, flat)))
 
 
-def _difference_norm(A, B, chunk_values=2**16):
+def _difference_norm(A, B):
     """``||A - B||`` a few rows at a time, with no temporary the size of A."""
     A2, B2 = A.reshape(len(A), -1), B.reshape(len(B), -1)
-    rows = max(1, chunk_values // max(A2.shape[1], 1))
+    rows = max(1, CHUNK_VALUES // max(A2.shape[1], 1))
     total = 0.0
     for start in range(0, len(A2), rows):
         difference = (A2[start : start + rows] - B2[start : start + rows]).ravel()

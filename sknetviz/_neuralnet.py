@@ -23,9 +23,13 @@ def _default_layers():
 class _LayerListMixin:
     """The ``layers`` parameter: validation, copies, nested parameters."""
 
+    def _given_layers(self):
+        """``layers`` as given, or the default stack for None."""
+        return _default_layers() if self.layers is None else self.layers
+
     def _layer_list(self):
         """Untrained copies of ``layers`` (the user's objects are never trained)."""
-        layers = _default_layers() if self.layers is None else self.layers
+        layers = self._given_layers()
         if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
             raise TypeError(
                 "layers must be a list of sknetviz.nn layers (the hidden stack; "
@@ -59,14 +63,12 @@ class _LayerListMixin:
         return Sequential(hidden + tail + [Dense(n_outputs)])
 
     def _architecture_parameters(self):
-        layers = _default_layers() if self.layers is None else self.layers
-        return {"layers": [repr(layer) for layer in layers]}
+        return {"layers": [repr(layer) for layer in self._given_layers()]}
 
     def _training_noise(self):
-        layers = _default_layers() if self.layers is None else self.layers
         return [
             repr(layer)
-            for top in layers
+            for top in self._given_layers()
             if isinstance(top, Layer)
             for layer in top.walk()
             if layer.draws_noise
@@ -120,7 +122,7 @@ class _LayerListMixin:
         if "layers" in params:
             super().set_params(layers=params.pop("layers"))
         if nested:
-            layers = list(_default_layers() if self.layers is None else self.layers)
+            layers = list(self._given_layers())
             changes = {}
             for key, value in nested.items():
                 index, name = _NESTED.match(key).groups()

@@ -15,8 +15,9 @@ class NetRegressorMixin(RegressorMixin):
 
     Targets are numbers, one output unit each, with the identity output and
     the squared error (``loss='squared_error'``), or ``exp`` and the Poisson
-    deviance (``loss='poisson'``), as in MLPRegressor. Early stopping's split
-    is not stratified, and its score is R².
+    deviance (``loss='poisson'``), as in MLPRegressor: the estimator has a
+    ``loss`` parameter. Early stopping's split is not stratified, and its
+    score is R².
     """
 
     _y_numeric = True
@@ -84,7 +85,7 @@ class NetRegressorMixin(RegressorMixin):
                 f"{X.dtype}: {int(np.sum(~np.isfinite(Y)))} of {Y.size}. A "
                 "regressor needs finite targets; scale them, or drop those rows."
             )
-        if getattr(self, "loss", "squared_error") == "poisson" and np.any(Y < 0):
+        if self.loss == "poisson" and np.any(Y < 0):
             raise ValueError(
                 "loss='poisson' models counts or rates, so y must be >= 0; got "
                 f"{int(np.sum(Y < 0))} negative value(s), the smallest {Y.min():g}."
@@ -97,8 +98,7 @@ class NetRegressorMixin(RegressorMixin):
         return Y, y
 
     def _output_activation(self):
-        poisson = getattr(self, "loss", "squared_error") == "poisson"
-        return "exp" if poisson else "identity"
+        return "exp" if self.loss == "poisson" else "identity"
 
     def _score_outputs(self, Y, P, sample_weight):
         """R², averaged over outputs; NaN if a prediction is not finite."""
@@ -149,5 +149,5 @@ class NetRegressorMixin(RegressorMixin):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         # The Poisson deviance is for counts and rates.
-        tags.target_tags.positive_only = getattr(self, "loss", None) == "poisson"
+        tags.target_tags.positive_only = self.loss == "poisson"
         return tags
