@@ -21,11 +21,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..nn import (
     Activation,
+    AvgPool2D,
     BatchNorm,
     Conv2D,
     Dense,
     Dropout,
     Flatten,
+    MaxPool2D,
     Residual,
     Sequential,
     get_activation,
@@ -445,6 +447,76 @@ class NetworkView:
         """
         inputs, steps = self.steps(X, transformed=transformed)
         return [inputs] + [step["output"] for step in steps]
+
+    def feature_maps(self, X, *, transformed=False):
+        """What the convolutional part of a sknetviz network computes on ``X``.
+
+        The convolutional part is the network's top-level layers before its
+        last Flatten; each Conv2D and each pooling layer there is a stage. A
+        block runs from a Conv2D to the next, and its activation is the
+        Activation layer in it. Every stage's maps are shown activated, as
+        the guide draws them: where the network pools before activating (as
+        SimpleCNNClassifier does), the convolution's maps are passed through
+        the block's activation here.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input of the estimator (of the network itself if ``transformed``).
+        transformed : bool, default=False
+            Whether ``X`` already went through the Pipeline's earlier steps.
+
+        Returns
+        -------
+        images : ndarray of shape (n_samples, height, width, channels)
+            What the first convolution receives.
+        stages : list of dict
+            One per Conv2D and pooling layer, input side first: 'kind'
+            ('conv' or 'pool'), 'maps' (ndarray of shape (n_samples, h, w,
+            channels), activated) and 'activation' (the block activation's
+            name, or None for a block without one).
+        """
+        layers = [] if self._network_ is None else self._network_.layers
+        flatten = _split_at_flatten(layers)[1]
+        conv_part = layers[: layers.index(flatten)] if flatten is not None else layers
+        starts = [i for i, layer in enumerate(conv_part) if isinstance(layer, Conv2D)]
+        if not starts:
+            raise TypeError(
+                f"{self.what} needs a sknetviz network with convolution layers; "
+                f"{type(self.network).__name__} has none."
+            )
+        rows = self._network_input(X, transformed)
+        watched = [conv_part[starts[0] - 1]] if starts[0] > 0 else []
+        stages = []
+        for index, layer in enumerate(conv_part):
+            if not isinstance(layer, (Conv2D, MaxPool2D, AvgPool2D)):
+                continue
+            block_start = max(start for start in starts if start <= index)
+            block_end = next((s for s in starts if s > index), len(conv_part))
+            position, activation = next(
+                (
+                    (i, candidate)
+                    for i, candidate in enumerate(conv_part)
+                    if block_start < i < block_end and isinstance(candidate, Activation)
+                ),
+                (-1, None),
+            )
+            stages.append(
+                {
+                    "kind": "conv" if isinstance(layer, Conv2D) else "pool",
+                    "layer": layer,
+                    "activate": activation if position > index else None,
+                    "activation": None if activation is None else activation.name,
+                }
+            )
+            watched.append(layer)
+        _, observed = self._network_.observe(rows, watched)
+        images = observed[watched[0]] if starts[0] > 0 else rows
+        for stage in stages:
+            maps = observed[stage.pop("layer")]
+            activate = stage.pop("activate")
+            stage["maps"] = maps if activate is None else activate.function(maps)
+        return images, stages
 
     def weight_names(self):
         """One description per array in the 'weight' role, in ``coefs_`` order,
