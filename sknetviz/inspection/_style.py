@@ -55,6 +55,9 @@ DIVERGING_CMAP = "sknetviz_diverging"
 SEQUENTIAL_CMAP = "viridis"
 """str: the map for unsigned quantities."""
 
+IMAGE_CMAP = "gray_r"
+"""str: the map of a one-channel input image: ink dark on white paper."""
+
 # Both arms of the diverging map, from the darkest end to just short of white:
 # ColorBrewer's RdBu blues and PuOr oranges, matched in CIELAB lightness (the
 # darkest blue lightened to match the darkest orange).
