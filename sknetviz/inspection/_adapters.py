@@ -573,6 +573,115 @@ class NetworkView:
             record["val_score"] = float(score)
         return records
 
+    # The whole network as one vector of weights: the loss landscape's space.
+
+    @property
+    def parameters(self):
+        """Every trainable array, live, in one fixed order, with its name and role.
+
+        A sknetviz network's ``network_.params`` with their ``param_roles``
+        (a Dense's weights then its biases, input side first; a BatchNorm's
+        scale and shift in roles of their own); scikit-learn's MLPs, each
+        layer's ``coefs_`` array ('weight') then its ``intercepts_`` array
+        ('bias'). Writing into an array changes the network.
+
+        Returns
+        -------
+        parameters : list of tuple (ndarray, str, str)
+            ``(array, name, role)``: names count the arrays as ``coefs_``
+            and ``intercepts_`` do ('coefs_[1]', 'intercepts_[0]'); an array
+            in another role is named by its role and position ('scale 0').
+        """
+        names = {"weight": "coefs_", "bias": "intercepts_"}
+        counts = {}
+        parameters = []
+        for array, role in self._arrays_and_roles():
+            index = counts[role] = counts.get(role, -1) + 1
+            name = f"{names[role]}[{index}]" if role in names else f"{role} {index}"
+            parameters.append((array, name, role))
+        return parameters
+
+    def _arrays_and_roles(self):
+        if self._network_ is not None:
+            return list(zip(self._network_.params, self._network_.param_roles))
+        pairs = []
+        for W, b in zip(self.network.coefs_, self.network.intercepts_):
+            pairs += [(W, "weight"), (b, "bias")]
+        return pairs
+
+    def flat_weights(self):
+        """A copy of every trainable value as one vector, in :attr:`parameters`
+        order, each array flattened in C order."""
+        return np.concatenate([array.ravel() for array, _ in self._arrays_and_roles()])
+
+    def set_flat_weights(self, flat):
+        """Write a vector laid out as :meth:`flat_weights` into the network's
+        arrays, in place."""
+        arrays = [array for array, _ in self._arrays_and_roles()]
+        size = sum(array.size for array in arrays)
+        if len(flat) != size:
+            raise ValueError(
+                f"{type(self.network).__name__} has {size} weights; got a vector "
+                f"of {len(flat)}."
+            )
+        start = 0
+        for array in arrays:
+            array[...] = flat[start : start + array.size].reshape(array.shape)
+            start += array.size
+
+    def network_rows(self, X, *, transformed=False):
+        """``X`` as the rows of features the network takes, images flattened,
+        for :meth:`outputs`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, H, W[, C])
+            Input of the estimator (of the network itself if ``transformed``).
+        transformed : bool, default=False
+            Whether ``X`` already went through the Pipeline's earlier steps.
+
+        Returns
+        -------
+        rows : ndarray of shape (n_samples, n_features_in_)
+        """
+        rows = as_array(X if transformed else self.transform(X)).astype(float)
+        if rows.ndim > 2:
+            rows = rows.reshape(len(rows), -1)
+        n_inputs = self.network.n_features_in_
+        if rows.ndim != 2 or rows.shape[1] != n_inputs:
+            raise ValueError(
+                f"X has {rows.shape[-1]} features after the Pipeline's steps, but "
+                f"the network expects {n_inputs}."
+            )
+        return rows
+
+    def outputs(self, rows):
+        """The network's output on ``rows`` (from :meth:`network_rows`), at
+        inference, with the weights it holds now: a classifier's
+        probabilities, a regressor's predictions.
+
+        Returns
+        -------
+        outputs : ndarray of shape (n_samples, n_outputs)
+        """
+        out = get_activation(self.out_activation)[0]
+        if self._network_ is None:
+            hidden = get_activation(self.network.activation)[0]
+            A, last = rows, len(self.network.coefs_) - 1
+            for index, (W, b) in enumerate(
+                zip(self.network.coefs_, self.network.intercepts_)
+            ):
+                Z = A @ W + b
+                A = (out if index == last else hidden)(Z, out=Z)
+            return A
+        chunk = self._network_.rows_per_chunk(rows.itemsize)
+        logits = [
+            self._network_.forward(rows[start : start + chunk], training=False)
+            for start in range(0, len(rows), chunk)
+        ]
+        logits = logits[0] if len(logits) == 1 else np.concatenate(logits)
+        return out(logits, out=logits)
+
 
 def _is_network_estimator(network):
     """Whether ``network`` is an estimator this module reads, fitted or not:
