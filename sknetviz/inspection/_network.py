@@ -5,6 +5,16 @@ from numbers import Integral
 import numpy as np
 
 from ._adapters import network_view
+from ._style import (
+    DIVERGING_CMAP,
+    EDGE_COLOR,
+    FONT_SIZES,
+    INK,
+    LINE_WIDTHS,
+    MUTED,
+    styled,
+    symmetric_limit,
+)
 
 MAX_LINEWIDTH = 3.5
 NODE_RADIUS = 0.32
@@ -127,7 +137,9 @@ class NetworkDiagramDisplay:
     The feedforward diagram of the visual guide with the model's real numbers:
     one column of circles per layer, input layer first; one line per weight,
     as thick as the weight is large (relative to the largest of its layer) and
-    coloured by its value; every neuron's fill coloured by its bias. A layer
+    coloured by its value on the style's diverging map (blue below 0, white at
+    0, orange above), on one scale symmetric about 0 shared with every
+    neuron's fill, which is coloured by its bias. A layer
     wider than ``max_units`` shows its strongest units only (by the L2 norm of
     their incoming and outgoing weights) and says how many it hides.
 
@@ -138,6 +150,10 @@ class NetworkDiagramDisplay:
     BatchNorm is drawn as trained, though the normalisation takes it away
     again. A regressor's output units are its predicted values, named 'y'
     (or y0, y1, ...).
+
+    The picture counts layers and units from 1, as every display of sknetviz
+    does: the headings read "hidden 1", ..., and each hidden unit carries its
+    number in its layer, from 1 (``shown_units`` holds Python indices, from 0).
 
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
 
@@ -236,15 +252,18 @@ class NetworkDiagramDisplay:
         self.hidden_descriptions = hidden_descriptions
         self.skips = skips
 
-    def plot(self, ax=None, *, cmap="RdBu_r"):
+    @styled
+    def plot(self, ax=None, *, cmap=None):
         """Draw the neurons, the weights, the labels and a colorbar.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Where to draw; a new figure when None.
-        cmap : str or matplotlib Colormap, default="RdBu_r"
-            A diverging colormap for the weights and biases, its middle at 0.
+        cmap : str or matplotlib Colormap, default=None
+            A diverging colormap for the weights and biases, its middle at 0;
+            the style's :data:`~sknetviz.inspection._style.DIVERGING_CMAP`
+            (blue negative, orange positive) when None.
 
         Returns
         -------
@@ -268,12 +287,13 @@ class NetworkDiagramDisplay:
             width += 0.075 * label_chars
             height = INCH_PER_UNIT * (rows + 0.4 + top_room + bottom_room) + 0.5
             _, ax = plt.subplots(figsize=(width, height), layout="constrained")
-        cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
-        largest = max(
-            [np.abs(w).max(initial=0) for w in self.weights]
-            + [np.abs(b).max(initial=0) for b in self.biases]
+        cmap = mpl.colormaps[DIVERGING_CMAP if cmap is None else cmap]
+        largest = symmetric_limit(
+            np.concatenate(
+                [w.ravel() for w in self.weights] + [b.ravel() for b in self.biases]
+            )
         )
-        norm = mpl.colors.Normalize(-largest or -1.0, largest or 1.0)
+        norm = mpl.colors.Normalize(-largest, largest)
         positions = [self._unit_heights(units) for units in self.shown_units]
         self.edge_collection_ = self._draw_edges(mpl, ax, positions, cmap, norm)
         self.node_patches_ = self._draw_nodes(mpl, ax, positions, cmap, norm)
@@ -288,6 +308,7 @@ class NetworkDiagramDisplay:
         mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
         self.colorbar_ = ax.figure.colorbar(mappable, ax=ax, shrink=0.6, pad=0.02)
         self.colorbar_.set_label("weight (lines), bias (fill)")
+        self.colorbar_.ax.tick_params(labelsize=FONT_SIZES["tick"])
         if self.title is not None:
             ax.set_title(self.title)
         self.ax_ = ax
@@ -328,29 +349,32 @@ class NetworkDiagramDisplay:
         for layer, heights in enumerate(positions):
             column = []
             for k, height in enumerate(heights):
-                fill = "white" if layer == 0 else cmap(norm(self.biases[layer - 1][k]))
+                # An input has no bias: the page's white.
+                fill = (
+                    EDGE_COLOR if layer == 0 else cmap(norm(self.biases[layer - 1][k]))
+                )
                 circle = mpl.patches.Circle(
                     (layer * LAYER_SPACING, height),
                     NODE_RADIUS,
                     facecolor=fill,
-                    edgecolor="0.2",
-                    linewidth=1.0,
+                    edgecolor=INK,
+                    linewidth=LINE_WIDTHS["guide"],
                     zorder=2,
                 )
                 ax.add_patch(circle)
                 column.append(circle)
                 if 0 < layer < len(positions) - 1:
-                    # The unit's index, as NeuronDisplay and
+                    # The unit's number, from 1, as NeuronDisplay and
                     # NeuronActivationDisplay name it.
                     dark = np.mean(mpl.colors.to_rgb(fill)) < 0.5
                     ax.text(
                         layer * LAYER_SPACING,
                         height,
-                        str(self.shown_units[layer][k]),
+                        str(self.shown_units[layer][k] + 1),
                         ha="center",
                         va="center",
-                        fontsize=7,
-                        color="white" if dark else "0.15",
+                        fontsize=FONT_SIZES["note"] - 1,
+                        color=EDGE_COLOR if dark else INK,
                         zorder=3,
                     )
             patches.append(column)
@@ -366,16 +390,33 @@ class NetworkDiagramDisplay:
                 self._layer_heading(layer),
                 ha="center",
                 va="bottom",
-                fontsize="small",
+                fontsize=FONT_SIZES["tick"],
+                color=INK,
             )
         gap = NODE_RADIUS + 0.15
         for name, height in zip(self.input_names[self.shown_units[0]], positions[0]):
-            ax.text(-gap, height, name, ha="right", va="center", fontsize="small")
+            ax.text(
+                -gap,
+                height,
+                name,
+                ha="right",
+                va="center",
+                fontsize=FONT_SIZES["tick"],
+                color=INK,
+            )
         for name, height in zip(
             self.output_names[self.shown_units[last]], positions[last]
         ):
             x = last * LAYER_SPACING + gap
-            ax.text(x, height, name, ha="left", va="center", fontsize="small")
+            ax.text(
+                x,
+                height,
+                name,
+                ha="left",
+                va="center",
+                fontsize=FONT_SIZES["tick"],
+                color=INK,
+            )
         more_texts = []
         for layer, (heights, hidden) in enumerate(zip(positions, self.hidden_counts)):
             if hidden:
@@ -386,9 +427,9 @@ class NetworkDiagramDisplay:
                         f"+ {hidden} more",
                         ha="center",
                         va="center",
-                        fontsize="small",
+                        fontsize=FONT_SIZES["note"],
                         style="italic",
-                        color="0.3",
+                        color=MUTED,
                     )
                 )
         return more_texts
@@ -410,8 +451,8 @@ class NetworkDiagramDisplay:
                 arrowstyle="-|>",
                 mutation_scale=12,
                 linestyle="--",
-                linewidth=1.2,
-                color="0.35",
+                linewidth=LINE_WIDTHS["guide"] * 1.4,
+                color=MUTED,
                 zorder=1,
             )
             ax.add_patch(arrow)
@@ -421,9 +462,9 @@ class NetworkDiagramDisplay:
                 "skip",
                 ha="center",
                 va="top",
-                fontsize="small",
+                fontsize=FONT_SIZES["note"],
                 style="italic",
-                color="0.3",
+                color=MUTED,
             )
             arrows.append(arrow)
         return arrows
@@ -447,7 +488,7 @@ class NetworkDiagramDisplay:
         *,
         max_units=12,
         ax=None,
-        cmap="RdBu_r",
+        cmap=None,
         feature_names=None,
         class_names=None,
         title=None,
@@ -467,8 +508,9 @@ class NetworkDiagramDisplay:
             Most units drawn per layer; a wider layer shows its strongest.
         ax : matplotlib Axes, default=None
             Where to draw; a new figure when None.
-        cmap : str or matplotlib Colormap, default="RdBu_r"
-            A diverging colormap: red positive, blue negative by default.
+        cmap : str or matplotlib Colormap, default=None
+            A diverging colormap; the style's, orange positive and blue
+            negative, when None.
         feature_names : array-like of str, default=None
             Names of the network's inputs; by default the names the Pipeline's
             earlier steps give out, the network's ``feature_names_in_``, or

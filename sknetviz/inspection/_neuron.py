@@ -8,12 +8,29 @@ from ..nn import Activation, BatchNorm, Dense, get_activation
 from ..nn.activations import LEAKY_RELU_SLOPE
 from ._adapters import as_array, network_view
 from ._network import input_names, output_names
+from ._style import (
+    DIVERGING_CMAP,
+    FONT_SIZES,
+    INK,
+    LINE_WIDTHS,
+    MUTED,
+    styled,
+    tint,
+)
 
 MAX_INPUT_ROWS = 10
 ROW_HEIGHT = 0.34
 CANVAS_WIDTH = 12.0
 BATCH_NORM_WIDTH = 2.9
 SKIP_WIDTH = 1.0
+ARROW_WIDTHS = (1.3, 3.8)
+"""tuple of float: line widths of the smallest and the largest product's arrow;
+the smallest stays visible."""
+ARROW_DEPTHS = (0.5, 0.92)
+"""tuple of float: how far along its arm of the diverging map (0 white, 1 the
+darkest end) the smallest and the largest product's arrow is coloured."""
+BOX_FILL = 0.12
+"""float: how much of MUTED grey a box of the diagram shows over white."""
 
 FORMULAS = {
     "identity": "f(z) = z",
@@ -92,6 +109,16 @@ class NeuronDisplay:
     With more than 10 inputs, the 10 largest contributions ``|input * weight|``
     are drawn, largest first, and the others summed on one line.
 
+    Each input's arrow takes the sign of its product from the diverging map
+    (orange adds to ``z``, blue takes away) and its size from its width, which
+    never falls below a visible line.
+
+    The picture counts layers and neurons from 1, as every display of
+    sknetviz does: ``layer=0, neuron=2`` is drawn as "neuron 3 of hidden
+    layer 1", and the first hidden layer's third output feeds the next layer
+    as ``h1[3]``. The ``layer`` and ``neuron`` arguments and attributes are
+    Python indices, from 0.
+
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
 
     Parameters
@@ -112,12 +139,12 @@ class NeuronDisplay:
         softmax; with a batch normalisation, ``f(ẑ)``; with a skip
         connection, plus ``skip``.
     input_names : ndarray of str of shape (n_inputs,)
-        The input features for the first hidden layer; ``h1[3]`` (unit 3 of
-        hidden layer 1) and so on after it.
+        The input features for the first hidden layer; ``h1[3]`` (the third
+        unit of hidden layer 1, counted from 1) and so on after it.
     layer : int
         0 for the first hidden layer; the last index is the output layer.
     neuron : int
-        The neuron's index in its layer.
+        The neuron's index in its layer, from 0 (the picture counts from 1).
     layer_name : str
         'hidden layer 1', ... or 'output layer'.
     output_name : str, default=None
@@ -145,6 +172,10 @@ class NeuronDisplay:
         Sum of the products of the inputs not drawn (0 when all are).
     input_texts_ : list of matplotlib Text
         One line per drawn input, "input x weight = product".
+    input_arrows_ : list of matplotlib Annotation
+        One arrow per drawn input, into the sum box: orange (the diverging
+        map's upper arm) for a positive product, blue for a negative one,
+        grey for 0; wider and deeper the larger the product.
     more_text_ : matplotlib Text or None
         The "+ N more (sum = ...)" line.
     sum_box_ : matplotlib FancyBboxPatch
@@ -224,7 +255,8 @@ class NeuronDisplay:
             self.shown_inputs = np.arange(products.size)
             self.rest_sum = 0.0
 
-    def plot(self, ax=None, *, cmap="RdBu_r"):
+    @styled
+    def plot(self, ax=None, *, cmap=None):
         """Draw the inputs, the sum box, the activation box and the output.
 
         Parameters
@@ -233,8 +265,10 @@ class NeuronDisplay:
             Where to draw; a new figure when None. The drawing is laid out
             for an Axes about 12 inches wide, 2.9 more with a batch
             normalisation and 1 more with a skip connection.
-        cmap : str or matplotlib Colormap, default="RdBu_r"
-            Colours the input arrows by the sign and size of their product.
+        cmap : str or matplotlib Colormap, default=None
+            A diverging map whose two arms colour the input arrows by the
+            sign of their product (its middle is never used); the style's
+            :data:`~sknetviz.inspection._style.DIVERGING_CMAP` when None.
 
         Returns
         -------
@@ -245,8 +279,9 @@ class NeuronDisplay:
 
         n_rows = len(self.shown_inputs) + (self._n_hidden > 0)
         table_half = ROW_HEIGHT * (n_rows - 1) / 2
-        # Room below the boxes for the bias and the softmax note.
-        centre = max(table_half + 0.35, 1.85)
+        # Room below the boxes for the bias and the softmax note, below the
+        # table for the arrows' key.
+        centre = max(table_half + 0.8, 1.85)
         height = centre + table_half + 0.75
         width = (
             CANVAS_WIDTH
@@ -259,7 +294,7 @@ class NeuronDisplay:
         ax.set_xlim(0, width)
         ax.set_ylim(0, height)
         ax.set_axis_off()
-        cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        cmap = mpl.colormaps[DIVERGING_CMAP if cmap is None else cmap]
         row_heights = centre + table_half - ROW_HEIGHT * np.arange(n_rows)
         self._draw_inputs(ax, row_heights, centre, cmap)
         self._draw_sum(mpl, ax, centre)
@@ -268,10 +303,12 @@ class NeuronDisplay:
             self._draw_batch_norm(mpl, ax, centre)
         self._draw_activation(mpl, ax, centre)
         if self.output_name is None:
-            title = f"neuron {self.neuron} of {self.layer_name}"
+            title = f"neuron {self.neuron + 1} of {self.layer_name}"
         else:
+            # The class (or target) names an output neuron: a number beside a
+            # class label would read as another class.
             role = "predicted" if self.output_role == "target" else self.output_role
-            title = f"output neuron {self.neuron} ({role} {self.output_name})"
+            title = f"output neuron ({role} {self.output_name})"
         ax.set_title(title + ", for one sample")
         self.ax_ = ax
         self.figure_ = ax.figure
@@ -284,30 +321,45 @@ class NeuronDisplay:
     def _draw_inputs(self, ax, row_heights, centre, cmap):
         header_height = row_heights[0] + 0.3
         header = f"{'input':>9}   {'weight':>9}   {'product':>9}"
-        ax.text(2.05, header_height, header, family="monospace", va="bottom")
+        ax.text(2.05, header_height, header, family="monospace", va="bottom", color=INK)
         if self.layer > 0:
             source = f"unit of hidden layer {self.layer}"
         else:
             source = "feature (preprocessed)" if self.preprocessed else "feature"
-        ax.text(1.95, header_height, source, ha="right", va="bottom")
+        ax.text(1.95, header_height, source, ha="right", va="bottom", color=INK)
         largest = np.abs(self.products).max(initial=0) or 1.0
         # The arrows land spread along the sum box's left side.
         spread = row_heights - centre
         ends = centre + 0.45 * spread / (np.abs(spread).max(initial=0) or 1.0)
-        self.input_texts_ = []
+        self.input_texts_, self.input_arrows_ = [], []
         for index, height, end in zip(self.shown_inputs, row_heights, ends):
-            ax.text(1.95, height, self.input_names[index], ha="right", va="center")
+            ax.text(
+                1.95,
+                height,
+                self.input_names[index],
+                ha="right",
+                va="center",
+                color=INK,
+            )
             line = (
                 f"{significant(self.inputs[index]):>9} × "
                 f"{significant(self.weights[index]):>9} = "
                 f"{significant(self.products[index]):>9}"
             )
             self.input_texts_.append(
-                ax.text(2.05, height, line, family="monospace", va="center")
+                ax.text(2.05, height, line, family="monospace", va="center", color=INK)
             )
             share = self.products[index] / largest
-            color = cmap(0.5 + 0.45 * share)
-            _arrow(ax, (4.85, height), (5.75, end), color, 0.6 + 2.4 * abs(share))
+            low, high = ARROW_WIDTHS
+            self.input_arrows_.append(
+                _arrow(
+                    ax,
+                    (4.95, height),
+                    (5.75, end),
+                    _product_color(cmap, share),
+                    low + (high - low) * abs(share),
+                )
+            )
         self.more_text_ = None
         if self._n_hidden:
             height = row_heights[-1]
@@ -318,19 +370,35 @@ class NeuronDisplay:
                 ha="right",
                 va="center",
                 style="italic",
-                color="0.3",
+                color=MUTED,
             )
-            _arrow(ax, (4.85, height), (5.75, ends[-1]), "0.6", 0.8)
+            _arrow(ax, (4.95, height), (5.75, ends[-1]), MUTED, ARROW_WIDTHS[0])
+        ax.text(
+            4.75,
+            row_heights[-1] - 0.45,
+            "arrow: orange adds to z, blue takes away; width: |product|",
+            ha="right",
+            va="top",
+            style="italic",
+            fontsize=FONT_SIZES["note"],
+            color=MUTED,
+        )
 
     def _draw_sum(self, mpl, ax, centre):
-        self.sum_box_ = _box(mpl, ax, (5.8, centre - 0.6), 2.1, 1.2, "#f2f2f2")
+        self.sum_box_ = _box(mpl, ax, (5.8, centre - 0.6), 2.1, 1.2)
         lines = [
             f"Σ input × weight = {significant(self.products.sum())}",
             f"+ bias = {significant(self.bias)}",
             f"z = {significant(self.z)}",
         ]
         ax.text(
-            6.85, centre, "\n".join(lines), ha="center", va="center", linespacing=1.6
+            6.85,
+            centre,
+            "\n".join(lines),
+            ha="center",
+            va="center",
+            linespacing=1.6,
+            color=INK,
         )
         ax.annotate(
             f"bias b = {significant(self.bias)}",
@@ -338,17 +406,16 @@ class NeuronDisplay:
             xytext=(6.85, centre - 1.3),
             ha="center",
             va="top",
-            arrowprops={"arrowstyle": "-|>", "color": "0.3"},
+            color=INK,
+            arrowprops={"arrowstyle": "-|>", "color": INK},
         )
 
     def _draw_batch_norm(self, mpl, ax, centre):
         """The normalisation box, between the sum and the activation."""
         bn = self.batch_norm
-        _arrow(ax, (7.97, centre), (8.33, centre), "0.2", 1.5)
+        _arrow(ax, (7.97, centre), (8.33, centre), INK, LINE_WIDTHS["curve"])
         width = BATCH_NORM_WIDTH - 0.6
-        self.batch_norm_box_ = _box(
-            mpl, ax, (8.4, centre - 0.75), width, 1.5, "#e2f0d9"
-        )
+        self.batch_norm_box_ = _box(mpl, ax, (8.4, centre - 0.75), width, 1.5)
         std = np.sqrt(bn["var"] + bn["epsilon"])
         lines = [
             "batch norm (running statistics)",
@@ -365,16 +432,15 @@ class NeuronDisplay:
             ha="center",
             va="center",
             linespacing=1.5,
-            fontsize="small",
+            fontsize=FONT_SIZES["note"],
+            color=INK,
         )
 
     def _draw_activation(self, mpl, ax, centre):
         # Everything from here on sits right of the normalisation box, if any.
         x = 7.97 + BATCH_NORM_WIDTH * (self.batch_norm is not None)
-        _arrow(ax, (x, centre), (x + 0.36, centre), "0.2", 1.5)
-        self.activation_box_ = _box(
-            mpl, ax, (x + 0.43, centre - 0.6), 1.9, 1.2, "#fff2cc"
-        )
+        _arrow(ax, (x, centre), (x + 0.36, centre), INK, LINE_WIDTHS["curve"])
+        self.activation_box_ = _box(mpl, ax, (x + 0.43, centre - 0.6), 1.9, 1.2)
         formula = FORMULAS[self.activation]
         activated = self.output - (self.skip or 0.0)
         if self.activation == "softmax":
@@ -387,8 +453,8 @@ class NeuronDisplay:
                 ha="center",
                 va="top",
                 style="italic",
-                fontsize="small",
-                color="0.3",
+                fontsize=FONT_SIZES["note"],
+                color=MUTED,
             )
         else:
             argument = self.z if self.batch_norm is None else self.batch_norm["output"]
@@ -404,8 +470,9 @@ class NeuronDisplay:
             ha="center",
             va="center",
             linespacing=1.6,
+            color=INK,
         )
-        _arrow(ax, (x + 2.4, centre), (x + 2.76, centre), "0.2", 1.5)
+        _arrow(ax, (x + 2.4, centre), (x + 2.76, centre), INK, LINE_WIDTHS["curve"])
         if self.skip is None:
             text = f"output\na = {significant(self.output)}"
         else:
@@ -421,6 +488,7 @@ class NeuronDisplay:
             va="center",
             fontweight="bold",
             linespacing=1.5,
+            color=INK,
         )
 
     @classmethod
@@ -489,7 +557,8 @@ class NeuronDisplay:
         if layer == 0:
             names = input_names(view, feature_names)
         else:
-            names = np.array([f"h{layer}[{j}]" for j in range(inputs.size)])
+            # Units counted from 1, as the picture counts them.
+            names = np.array([f"h{layer}[{j + 1}]" for j in range(inputs.size)])
         output_name = None
         if layer == n_weight_layers - 1:
             output_name = output_names(view, None)[neuron]
@@ -550,24 +619,35 @@ def _batch_norm_numbers(batch_norm, step, neuron):
     }
 
 
-def _box(mpl, ax, corner, width, height, color):
-    """A rounded box of the diagram."""
+def _box(mpl, ax, corner, width, height):
+    """A rounded box of the diagram, pale grey with an ink edge."""
     box = mpl.patches.FancyBboxPatch(
         corner,
         width,
         height,
         boxstyle="round,pad=0.05",
-        facecolor=color,
-        edgecolor="0.25",
-        linewidth=1.2,
+        facecolor=tint(MUTED, BOX_FILL),
+        edgecolor=INK,
+        linewidth=LINE_WIDTHS["guide"],
     )
     ax.add_patch(box)
     return box
 
 
+def _product_color(cmap, share):
+    """The colour of an input's arrow: the diverging map's arm for the sign of
+    its product, deeper the larger ``|share|`` (its size relative to the
+    largest product) is, never as pale as the map's white middle."""
+    if share == 0:
+        return MUTED
+    low, high = ARROW_DEPTHS
+    depth = low + (high - low) * abs(share)
+    return cmap(0.5 + 0.5 * np.sign(share) * depth)
+
+
 def _arrow(ax, start, end, color, width):
     """An arrow of the diagram."""
-    ax.annotate(
+    return ax.annotate(
         "",
         xy=end,
         xytext=start,

@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sknetviz import MLPVisualClassifier
 from sknetviz.inspection import NetworkDiagramDisplay
 from sknetviz.inspection._network import MAX_LINEWIDTH
+from sknetviz.inspection._style import DIVERGING_CMAP, INK
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -130,13 +131,15 @@ def test_lines_and_fills_encode_weights_and_biases(moons):
     widths = display.edge_collection_.get_linewidths()
     assert_allclose(np.sort(widths), np.sort(expected_widths))
 
+    # The style's diverging map: orange (red over blue) positive, blue negative.
     colors = display.edge_collection_.get_colors()
     order = np.argsort(expected_widths, kind="stable")
     red_over_blue = colors[:, 0] - colors[:, 2]
     strong = np.abs(weights[order]) > 0.1 * np.abs(weights).max()
     assert np.all(np.sign(red_over_blue[strong]) == np.sign(weights[order][strong]))
 
-    cmap = matplotlib.colormaps["RdBu_r"]
+    cmap = matplotlib.colormaps[DIVERGING_CMAP]
+    assert display.colorbar_.cmap.name == DIVERGING_CMAP
     vmax = display.colorbar_.norm.vmax
     largest = max(np.abs(weights).max(), *(np.abs(b).max() for b in display.biases))
     assert vmax == pytest.approx(largest)
@@ -185,3 +188,17 @@ def test_max_units_must_be_a_positive_int(max_units, moons):
     net = _network("sknetviz").fit(X, y)
     with pytest.raises(ValueError, match="max_units must be an int >= 1"):
         NetworkDiagramDisplay.from_estimator(net, max_units=max_units)
+
+
+def test_hidden_units_are_numbered_from_one_and_a_cmap_can_be_given(iris):
+    X, y = iris
+    net = MLPVisualClassifier((5,), max_iter=50, random_state=0).fit(X, y)
+    display = NetworkDiagramDisplay.from_estimator(net, class_names=["a", "b", "c"])
+    numbers = [t.get_text() for t in display.ax_.texts if t.get_text().isdigit()]
+    assert numbers == ["1", "2", "3", "4", "5"]
+    assert "hidden 1\n5 × relu" in {t.get_text() for t in display.ax_.texts}
+    for circle in display.node_patches_[1]:
+        assert_allclose(circle.get_edgecolor(), matplotlib.colors.to_rgba(INK))
+
+    display = NetworkDiagramDisplay.from_estimator(net, cmap="PiYG")
+    assert display.colorbar_.cmap.name == "PiYG"

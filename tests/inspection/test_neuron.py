@@ -1,5 +1,6 @@
 """NeuronDisplay: one neuron's inputs, weights, sum, bias and output for one sample."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -14,6 +15,8 @@ from sklearn.preprocessing import StandardScaler
 
 from sknetviz import MLPVisualClassifier
 from sknetviz.inspection import NeuronDisplay
+from sknetviz.inspection._neuron import ARROW_WIDTHS
+from sknetviz.inspection._style import DIVERGING_CMAP, MUTED
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -68,7 +71,8 @@ def test_numbers_are_the_neurons_own(kind, layer, neuron, iris):
     if layer == 0:
         assert_array_equal(display.input_names, ["x0", "x1", "x2", "x3"])
     else:
-        assert_array_equal(display.input_names, [f"h1[{j}]" for j in range(5)])
+        # The picture counts units from 1.
+        assert_array_equal(display.input_names, [f"h1[{j}]" for j in range(1, 6)])
 
 
 @pytest.mark.parametrize("activation", ["tanh", "logistic", "identity"])
@@ -190,3 +194,45 @@ def test_other_estimators_are_refused(iris):
     X, y = iris
     with pytest.raises(TypeError, match="MLPVisualClassifier, an MLPClassifier"):
         NeuronDisplay.from_estimator(LogisticRegression().fit(X, y), X[0])
+
+
+def _arrow_style(arrow):
+    patch = arrow.arrow_patch
+    return np.asarray(patch.get_edgecolor()), patch.get_linewidth()
+
+
+def test_arrows_show_the_sign_in_colour_and_the_size_in_width(digits):
+    X, y = digits
+    net = MLPVisualClassifier((16,), max_iter=20, random_state=0).fit(X, y)
+    display = NeuronDisplay.from_estimator(net, X[5], neuron=7)
+    shown = display.products[display.shown_inputs]
+    assert len(display.input_arrows_) == len(shown) == 10
+    cmap = matplotlib.colormaps[DIVERGING_CMAP]
+    blue_arm, orange_arm = cmap(0.0), cmap(1.0)
+    widths = []
+    for product, arrow in zip(shown, display.input_arrows_):
+        color, width = _arrow_style(arrow)
+        widths.append(width)
+        if product == 0:
+            assert_allclose(color, matplotlib.colors.to_rgba(MUTED))
+            continue
+        # Each arm's hue: blue has more blue than red, orange the reverse.
+        arm = orange_arm if product > 0 else blue_arm
+        assert np.sign(color[0] - color[2]) == np.sign(arm[0] - arm[2])
+        # Never the map's pale middle: at least one channel well below white.
+        assert color[:3].min() < 0.75
+    # Width grows with |product| and never falls below a visible line.
+    assert min(widths) >= ARROW_WIDTHS[0]
+    assert max(widths) == pytest.approx(ARROW_WIDTHS[1])
+    order = np.argsort(np.abs(shown))
+    assert np.all(np.diff(np.asarray(widths)[order]) >= -1e-12)
+
+
+def test_title_counts_neurons_and_layers_from_one(iris):
+    X, y = iris
+    net = _network("sknetviz").fit(X, y)
+    display = NeuronDisplay.from_estimator(net, X[0], layer=1, neuron=0)
+    assert display.ax_.get_title() == "neuron 1 of hidden layer 2, for one sample"
+    # An output neuron is named by its class alone.
+    display = NeuronDisplay.from_estimator(net, X[0], layer=-1, neuron=2)
+    assert display.ax_.get_title() == "output neuron (class 2), for one sample"

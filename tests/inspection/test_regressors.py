@@ -142,7 +142,7 @@ def test_neuron_display_of_a_regressor_output(kind, diabetes):
     assert display.output == pytest.approx(display.z)
     assert display.output == pytest.approx(reg.predict(X[7:8])[0], rel=1e-10)
     assert display.output_name == "y"
-    assert display.ax_.get_title() == ("output neuron 0 (predicted y), for one sample")
+    assert display.ax_.get_title() == ("output neuron (predicted y), for one sample")
     hidden = NeuronDisplay.from_estimator(reg, X[7], layer=1, neuron=3)
     assert hidden.output == pytest.approx(max(hidden.z, 0.0))
 
