@@ -4,7 +4,6 @@ plane, as TensorFlow Playground shows it."""
 import numpy as np
 
 from ._adapters import as_array, network_view
-from ._boundary import PETROFF_10
 from ._grid import (
     CHUNK_POINTS,
     _as_rows,
@@ -15,6 +14,16 @@ from ._grid import (
 )
 from ._network import check_positive_int, strongest_units
 from ._neuron import check_layer, layer_title
+from ._style import (
+    DIVERGING_CMAP,
+    FONT_SIZES,
+    LINE_WIDTHS,
+    MARKER_SIZES,
+    SEQUENTIAL_CMAP,
+    class_colors,
+    sample_kwargs,
+    styled,
+)
 
 BOUNDED_RANGES = {
     "logistic": (0.0, 1.0),
@@ -25,6 +34,9 @@ BOUNDED_RANGES = {
 """dict: activation -> its fixed colour range; others are symmetric around 0."""
 
 PANEL_INCHES = 1.9
+SAMPLE_SCALE = 0.4
+"""float: a sample's marker area (and edge width) on a small heatmap, as a
+share of the style's."""
 
 
 def layer_outputs_on_grid(view, xx0, xx1, layers, neurons, like):
@@ -96,6 +108,18 @@ class NeuronActivationDisplay:
     layer in a Residual block includes the skip (its input added back), as
     the next layer receives it. A regressor's output layer shows its
     predicted values, on their own colour range.
+
+    Each layer has one colour scale, shared by its heatmaps and shown by its
+    colorbar. Outputs that change sign are drawn with the style's diverging
+    map on a scale symmetric about 0 (white at 0); a logistic or softmax
+    output on [0, 1] has its white at 0.5, where the unit's ``z`` is 0; a
+    regressor's predicted values, which carry no sign, take the sequential
+    map. Samples are drawn in their class colours with white edges, so they
+    stay visible on either arm of the map.
+
+    The picture counts layers and neurons from 1, as every display of
+    sknetviz does ("neuron 1" of "hidden layer 1"); ``layer_indices`` and
+    ``neuron_indices`` are Python indices, from 0.
 
     Create it with :meth:`from_estimator`; every parameter is kept as an attribute.
 
@@ -197,7 +221,8 @@ class NeuronActivationDisplay:
         self.sample_labels = sample_labels
         self.sample_targets = sample_targets
 
-    def plot(self, axes=None, *, cmap="RdBu_r"):
+    @styled
+    def plot(self, axes=None, *, cmap=None):
         """Draw one heatmap per neuron, one row and one colorbar per layer.
 
         Parameters
@@ -206,7 +231,10 @@ class NeuronActivationDisplay:
                 n_columns), default=None
             Where to draw, ``n_columns`` being the most neurons drawn in a
             layer; a new figure when None.
-        cmap : str or matplotlib Colormap, default="RdBu_r"
+        cmap : str or matplotlib Colormap, default=None
+            The map of every layer; when None, the style's diverging map
+            (blue below the middle of the scale, white at it, orange above),
+            and its sequential map for a regressor's predicted values.
 
         Returns
         -------
@@ -223,6 +251,9 @@ class NeuronActivationDisplay:
         self.meshes_, self.colorbars_, self.sample_scatters_ = [], [], []
         for row, values in enumerate(self.activations):
             vmin, vmax = self.color_ranges[row]
+            layer_cmap = cmap
+            if cmap is None:
+                layer_cmap = DIVERGING_CMAP if self._signed(row) else SEQUENTIAL_CMAP
             meshes = []
             for column, ax in enumerate(axes[row]):
                 if column >= len(values):
@@ -233,7 +264,7 @@ class NeuronActivationDisplay:
                         self.xx0,
                         self.xx1,
                         values[column],
-                        cmap=cmap,
+                        cmap=layer_cmap,
                         vmin=vmin,
                         vmax=vmax,
                         shading="auto",
@@ -245,7 +276,8 @@ class NeuronActivationDisplay:
             colorbar = axes[row][0].figure.colorbar(
                 meshes[0], ax=list(axes[row]), shrink=0.9, pad=0.02, aspect=12
             )
-            colorbar.set_label("output", fontsize="small")
+            colorbar.set_label("output", fontsize=FONT_SIZES["label"])
+            colorbar.ax.tick_params(labelsize=FONT_SIZES["tick"])
             self.colorbars_.append(colorbar)
         self.axes_ = axes
         self.figure_ = axes[0, 0].figure
@@ -265,44 +297,54 @@ class NeuronActivationDisplay:
         figure.suptitle(
             f"Each neuron's output over the plane of {self.xlabel} (across) "
             f"and {self.ylabel} (up)",
-            fontsize="medium",
+            fontsize=FONT_SIZES["title"],
         )
         return axes
 
+    def _signed(self, row):
+        """Whether a layer's scale has a meaningful middle (0, or 0.5 for
+        a logistic or softmax output): everything but a regressor's
+        predicted values."""
+        vmin, vmax = self.color_ranges[row]
+        return vmin == -vmax or (vmin, vmax) in BOUNDED_RANGES.values()
+
     def _decorate(self, ax, row, column):
-        neuron = self.neuron_indices[row][column]
-        ax.set_title(f"neuron {neuron}", fontsize="small")
+        # Counted from 1, as the layer names and the other displays count.
+        neuron = self.neuron_indices[row][column] + 1
+        ax.set_title(f"neuron {neuron}", fontsize=FONT_SIZES["label"])
         ax.set_xticks([])
         ax.set_yticks([])
         if column == 0:
             ax.set_ylabel(
                 f"{self.layer_names[row]}\n{self.layer_activations[row]}",
-                fontsize="small",
+                fontsize=FONT_SIZES["label"],
             )
+        # Small heatmaps take small marks: the style's, scaled down.
+        marks = sample_kwargs(
+            s=SAMPLE_SCALE * MARKER_SIZES["sample"],
+            linewidths=SAMPLE_SCALE * LINE_WIDTHS["edge"],
+        )
         if self.samples is not None and self.sample_targets is not None:
             self.sample_scatters_.append(
                 ax.scatter(
                     self.samples[:, 0],
                     self.samples[:, 1],
                     c=self.sample_targets,
-                    cmap="viridis",
-                    s=7,
-                    edgecolors="white",
-                    linewidths=0.3,
+                    cmap=SEQUENTIAL_CMAP,
+                    **marks,
                 )
             )
         elif self.samples is not None:
-            for k, label in enumerate(np.unique(self.sample_labels)):
+            labels = np.unique(self.sample_labels)
+            for color, label in zip(class_colors(len(labels)), labels):
                 members = self.sample_labels == label
                 self.sample_scatters_.append(
                     ax.scatter(
                         self.samples[members, 0],
                         self.samples[members, 1],
-                        s=6,
-                        color=PETROFF_10[k % len(PETROFF_10)],
-                        edgecolors="black",
-                        linewidths=0.3,
+                        color=color,
                         label=str(label),
+                        **marks,
                     )
                 )
         ax.set_xlim(self.xx0.min(), self.xx0.max())
@@ -320,7 +362,7 @@ class NeuronActivationDisplay:
         layers=None,
         max_units=8,
         axes=None,
-        cmap="RdBu_r",
+        cmap=None,
     ):
         """Draw the output of every hidden neuron over the input plane.
 
@@ -347,7 +389,8 @@ class NeuronActivationDisplay:
             Most neurons drawn per layer; a wider layer shows its strongest.
         axes : array-like of matplotlib Axes, default=None
             Shape (n_layers_drawn, n_columns); a new figure when None.
-        cmap : str or matplotlib Colormap, default="RdBu_r"
+        cmap : str or matplotlib Colormap, default=None
+            The map of every layer; the style's (see :meth:`plot`) when None.
 
         Returns
         -------

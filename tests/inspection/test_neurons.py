@@ -1,5 +1,6 @@
 """NeuronActivationDisplay: each heatmap is the neuron's output over the plane."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -13,6 +14,12 @@ from sklearn.preprocessing import StandardScaler
 
 from sknetviz import MLPVisualClassifier
 from sknetviz.inspection import NeuronActivationDisplay
+from sknetviz.inspection._style import (
+    CLASS_COLORS,
+    DIVERGING_CMAP,
+    EDGE_COLOR,
+    SEQUENTIAL_CMAP,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -115,8 +122,9 @@ def test_wide_layers_show_their_strongest_neurons(moons):
     strengths = np.sqrt((W0**2).sum(axis=0) + (W1**2).sum(axis=1))
     assert_array_equal(display.neuron_indices[0], np.sort(np.argsort(-strengths)[:3]))
     assert display.activations[0].shape == (3, 20, 20)
+    # The titles count neurons from 1, as the row labels count layers.
     titles = [ax.get_title() for ax in display.axes_[0]]
-    assert titles == [f"neuron {n}" for n in display.neuron_indices[0]]
+    assert titles == [f"neuron {n + 1}" for n in display.neuron_indices[0]]
 
 
 def test_samples_and_given_axes_and_png(moons, tmp_path):
@@ -174,3 +182,41 @@ def test_other_estimators_are_refused(moons):
     X, y = moons
     with pytest.raises(TypeError, match="MLPVisualClassifier, an MLPClassifier"):
         NeuronActivationDisplay.from_estimator(LogisticRegression().fit(X, y), X)
+
+
+def test_style_diverging_layers_and_samples_with_white_edges(moons):
+    X, y = moons
+    net = _network("sknetviz", activation="tanh").fit(X, y)
+    display = NeuronActivationDisplay.from_estimator(
+        net, X, y=y, layers=[0, -1], grid_resolution=15
+    )
+    # tanh: white at 0; the logistic output: white at 0.5 (z = 0).
+    assert display.color_ranges == [(-1.0, 1.0), (0.0, 1.0)]
+    for meshes, colorbar in zip(display.meshes_, display.colorbars_):
+        assert {mesh.get_cmap().name for mesh in meshes} == {DIVERGING_CMAP}
+        assert colorbar.cmap.name == DIVERGING_CMAP
+    white = matplotlib.colors.to_rgba(EDGE_COLOR)
+    for k, scatter in enumerate(display.sample_scatters_[:2]):
+        assert_allclose(
+            scatter.get_facecolor()[0], matplotlib.colors.to_rgba(CLASS_COLORS[k])
+        )
+        assert_allclose(scatter.get_edgecolor()[0], white)
+
+    custom = NeuronActivationDisplay.from_estimator(
+        net, X, grid_resolution=15, cmap="PuOr"
+    )
+    assert custom.meshes_[0][0].get_cmap().name == "PuOr"
+
+
+def test_regressor_predictions_take_the_sequential_map(moons):
+    from sknetviz import MLPVisualRegressor
+
+    X, y = moons
+    net = MLPVisualRegressor(hidden_layer_sizes=(4,), max_iter=50, random_state=0)
+    net.fit(X, X[:, 1])
+    display = NeuronActivationDisplay.from_estimator(
+        net, X, y=X[:, 1], layers=[0, -1], grid_resolution=15
+    )
+    assert display.meshes_[0][0].get_cmap().name == DIVERGING_CMAP
+    assert display.meshes_[1][0].get_cmap().name == SEQUENTIAL_CMAP
+    assert display.sample_scatters_[0].get_cmap().name == SEQUENTIAL_CMAP
