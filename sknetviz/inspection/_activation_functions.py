@@ -7,6 +7,20 @@ import numpy as np
 
 from ..nn.activations import ACTIVATIONS, LEAKY_RELU_SLOPE, get_activation
 from ._adapters import network_view
+from ._style import (
+    CLASS_COLORS,
+    FONT_SIZES,
+    LINE_WIDTHS,
+    MUTED,
+    PANEL_SIZE,
+    styled,
+)
+
+FUNCTION_COLOR = CLASS_COLORS[0]
+"""The function's line: the palette's blue."""
+DERIVATIVE_COLOR = CLASS_COLORS[2]
+"""The derivative's dashed line: the palette's red, which stays apart from its
+blue under the common colour deficiencies."""
 
 # Titles only: the values drawn come from ACTIVATIONS.
 FORMULAS = {
@@ -113,6 +127,7 @@ class ActivationFunctionDisplay:
         self.derivatives = derivatives
         self.roles = roles
 
+    @styled
     def plot(self, axes=None, *, derivatives=True, ncols=3):
         """Draw one panel per function: the function solid, its derivative dashed.
 
@@ -135,10 +150,11 @@ class ActivationFunctionDisplay:
         if axes is None:
             ncols = min(ncols, len(names))
             n_rows = -(-len(names) // ncols)
+            width, height = PANEL_SIZE
             figure, axes = plt.subplots(
                 n_rows,
                 ncols,
-                figsize=(3.9 * ncols, 3.4 * n_rows),
+                figsize=(width * ncols, height * n_rows),
                 squeeze=False,
                 layout="constrained",
             )
@@ -154,23 +170,30 @@ class ActivationFunctionDisplay:
         self.function_lines_, self.derivative_lines_ = {}, {}
         for name, ax in zip(names, axes):
             self.function_lines_[name] = ax.plot(
-                self.x, self.values[name], color="C0", linewidth=2, label="f(z)"
+                self.x,
+                self.values[name],
+                color=FUNCTION_COLOR,
+                linewidth=LINE_WIDTHS["curve"],
+                label="f(z)",
             )[0]
             if derivatives:
+                # Drawn over the function, dashed: where the two meet (a
+                # ReLU's f and f' at z = 1) both stay visible.
                 self.derivative_lines_[name] = ax.plot(
                     self.x,
                     self.derivatives[name],
-                    color="C3",
+                    color=DERIVATIVE_COLOR,
                     linestyle="--",
-                    linewidth=1.6,
+                    linewidth=LINE_WIDTHS["curve"],
                     label="f′(z)",
+                    zorder=3,
                 )[0]
-            ax.axhline(0, color="0.6", linewidth=0.8, zorder=0)
-            ax.axvline(0, color="0.6", linewidth=0.8, zorder=0)
+            ax.axhline(0, color=MUTED, linewidth=LINE_WIDTHS["guide"], zorder=0)
+            ax.axvline(0, color=MUTED, linewidth=LINE_WIDTHS["guide"], zorder=0)
             ax.set_xlabel("z (pre-activation)")
-            ax.set_title(self._title(name), fontsize="medium")
+            ax.set_title(self._title(name), fontsize=FONT_SIZES["title"])
             ax.grid(alpha=0.3)
-            ax.legend(fontsize="small", loc="upper left", framealpha=0.85)
+            ax.legend(loc="upper left")
         axes[0].set_ylabel("f(z), f′(z)")
         self.axes_ = axes
         self.figure_ = axes[0].figure

@@ -4,6 +4,18 @@ vanish or explode."""
 import numpy as np
 
 from ._adapters import network_view
+from ._style import (
+    FIGURE_SIZE,
+    FONT_SIZES,
+    LINE_WIDTHS,
+    PANEL_SIZE,
+    SEQUENTIAL_CMAP,
+    styled,
+)
+
+DARKEST_SHARE = 0.9
+"""float: the share of the sequential map, from its dark end, that colours the
+layers; its lightest tenth is too pale to read on white."""
 
 NO_GRADIENTS = (
     "GradientFlowDisplay needs the per-epoch 'grad_norms' of sknetviz's history_ "
@@ -110,7 +122,8 @@ class GradientFlowDisplay:
         self.layer_names = layer_names
         self.title = title
 
-    def plot(self, ax=None, *, log_scale=True, cmap="viridis", legend=True):
+    @styled
+    def plot(self, ax=None, *, log_scale=True, cmap=None, legend=True):
         """Draw one line per weight layer.
 
         Parameters
@@ -119,9 +132,10 @@ class GradientFlowDisplay:
             Where to draw; a new figure when None.
         log_scale : bool, default=True
             Whether the gradient-norm axis is logarithmic.
-        cmap : str or matplotlib Colormap, default='viridis'
+        cmap : str or matplotlib Colormap, default=None
             Sequential colormap; its darkest 90% colours the layers from the
-            input side to the output side.
+            input side to the output side. The style's
+            :data:`~sknetviz.inspection._style.SEQUENTIAL_CMAP` when None.
         legend : bool, default=True
             Whether to draw the legend.
 
@@ -133,19 +147,18 @@ class GradientFlowDisplay:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
-        colormap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+            _, ax = plt.subplots(figsize=FIGURE_SIZE, layout="constrained")
+        colormap = mpl.colormaps[SEQUENTIAL_CMAP if cmap is None else cmap]
         n_layers = self.grad_norms.shape[1]
-        # The lightest tenth of viridis-like maps is too pale to read on white.
-        colors = colormap(np.linspace(0.0, 0.9, n_layers))
+        colors = colormap(np.linspace(0.0, DARKEST_SHARE, n_layers))
         self.lines_ = [
             ax.plot(
                 self.epochs,
                 self.grad_norms[:, index],
                 color=colors[index],
-                linewidth=1.6,
+                linewidth=LINE_WIDTHS["curve"],
                 marker="o" if len(self.epochs) <= 30 else None,
-                markersize=3,
+                markersize=2 * LINE_WIDTHS["curve"],
                 label=self.layer_names[index],
             )[0]
             for index in range(n_layers)
@@ -158,12 +171,11 @@ class GradientFlowDisplay:
         # Beside the axes: on a log scale the lines fill every corner.
         self.legend_ = (
             ax.legend(
-                fontsize="small",
                 loc="center left",
                 bbox_to_anchor=(1.02, 0.5),
                 frameon=False,
                 title="weight layer",
-                title_fontsize="small",
+                title_fontsize=FONT_SIZES["legend"],
             )
             if legend
             else None
@@ -234,7 +246,14 @@ class GradientFlowDisplay:
 
     @classmethod
     def from_estimators(
-        cls, estimators, *, names=None, axes=None, sharey=True, log_scale=True
+        cls,
+        estimators,
+        *,
+        names=None,
+        axes=None,
+        sharey=True,
+        log_scale=True,
+        ncols=None,
     ):
         """Put the gradient flows of several fits side by side.
 
@@ -254,6 +273,8 @@ class GradientFlowDisplay:
             Whether the panels share their y-axis limits.
         log_scale : bool, default=True
             Whether the gradient-norm axes are logarithmic.
+        ncols : int, default=None
+            Panels per row of a new figure; all in one row when None.
 
         Returns
         -------
@@ -276,7 +297,7 @@ class GradientFlowDisplay:
             for estimator, name in zip(estimators, names)
         ]
         return GradientFlowPanels(displays).plot(
-            axes=axes, sharey=sharey, log_scale=log_scale
+            axes=axes, sharey=sharey, log_scale=log_scale, ncols=ncols
         )
 
 
@@ -323,7 +344,8 @@ class GradientFlowPanels:
     def __init__(self, displays):
         self.displays = displays
 
-    def plot(self, axes=None, *, sharey=True, log_scale=True, cmap="viridis"):
+    @styled
+    def plot(self, axes=None, *, sharey=True, log_scale=True, cmap=None, ncols=None):
         """Draw every panel.
 
         Parameters
@@ -334,8 +356,10 @@ class GradientFlowPanels:
             Whether the panels share their y-axis limits.
         log_scale : bool, default=True
             Whether the gradient-norm axes are logarithmic.
-        cmap : str or matplotlib Colormap, default='viridis'
-            Sequential colormap of the layers.
+        cmap : str or matplotlib Colormap, default=None
+            Sequential colormap of the layers; the style's when None.
+        ncols : int, default=None
+            Panels per row of a new figure; all in one row when None.
 
         Returns
         -------
@@ -345,14 +369,20 @@ class GradientFlowPanels:
 
         n_panels = len(self.displays)
         if axes is None:
-            _, axes = plt.subplots(
-                1,
-                n_panels,
-                figsize=(4.6 * n_panels, 4.2),
+            ncols = n_panels if ncols is None else min(ncols, n_panels)
+            n_rows = -(-n_panels // ncols)
+            width, height = PANEL_SIZE
+            figure, axes = plt.subplots(
+                n_rows,
+                ncols,
+                figsize=(width * ncols, height * n_rows),
                 sharey=sharey,
                 squeeze=False,
                 layout="constrained",
             )
+            for spare in axes.ravel()[n_panels:]:
+                figure.delaxes(spare)
+            axes = axes.ravel()[:n_panels]
         axes = np.asarray(axes, dtype=object).ravel()
         if axes.size != n_panels:
             raise ValueError(
@@ -370,7 +400,10 @@ class GradientFlowPanels:
             self.panels_.append(
                 display.plot(ax=ax, log_scale=log_scale, cmap=cmap, legend=legend)
             )
-            if index > 0 and sharey:
+            # A shared axis is labelled once per row.
+            spec = ax.get_subplotspec()
+            first_column = index == 0 if spec is None else spec.is_first_col()
+            if sharey and not first_column:
                 ax.set_ylabel("")
         if sharey:
             bottom = min(ax.get_ylim()[0] for ax in axes)

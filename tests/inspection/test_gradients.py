@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sknetviz import MLPVisualClassifier
 from sknetviz.inspection import GradientFlowDisplay, GradientFlowPanels
+from sknetviz.inspection._style import LINE_WIDTHS, SEQUENTIAL_CMAP
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -44,8 +45,9 @@ def test_grad_norms_are_the_history(deep_nets):
     for index, line in enumerate(display.lines_):
         assert_array_equal(line.get_xdata(), display.epochs)
         assert_array_equal(line.get_ydata(), display.grad_norms[:, index])
-    colors = matplotlib.colormaps["viridis"](np.linspace(0, 0.9, 7))
+    colors = matplotlib.colormaps[SEQUENTIAL_CMAP](np.linspace(0, 0.9, 7))
     assert_allclose([line.get_color() for line in display.lines_], colors)
+    assert {line.get_linewidth() for line in display.lines_} == {LINE_WIDTHS["curve"]}
     assert display.layer_names[0] == "layer 1 (input side): 64→16"
     assert display.layer_names[3] == "layer 4: 16→16"
     assert display.layer_names[-1] == "layer 7 (output side): 16→10"
@@ -176,3 +178,21 @@ def test_draws_into_given_ax_or_new_figure(deep_nets, tmp_path):
     panels = GradientFlowDisplay.from_estimators([logistic, relu])
     panels.figure_.savefig(tmp_path / "gradient_flow.png")
     assert (tmp_path / "gradient_flow.png").stat().st_size > 10_000
+
+
+def test_panels_in_rows_label_each_row_once(deep_nets):
+    panels = GradientFlowDisplay.from_estimators(
+        [*deep_nets, *deep_nets], names=["a", "b", "c", "d"], ncols=2
+    )
+    assert len(panels.figure_.axes) == 4
+    grid = [ax.get_subplotspec() for ax in panels.axes_]
+    assert [(spec.rowspan.start, spec.colspan.start) for spec in grid] == [
+        (0, 0),
+        (0, 1),
+        (1, 0),
+        (1, 1),
+    ]
+    labels = [ax.get_ylabel() for ax in panels.axes_]
+    assert labels[1] == labels[3] == "" and labels[0] == labels[2] != ""
+    limits = {ax.get_ylim() for ax in panels.axes_}
+    assert len(limits) == 1
