@@ -158,7 +158,9 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
     out_activation_ : str
         Output activation: 'softmax' or 'logistic'.
     history_ : list of dict
-        One record per epoch with 'epoch', 'loss', 'learning_rate',
+        One record per epoch with 'epoch', 'loss' (as in ``loss_curve_``,
+        the L2 penalty included), 'data_loss' (the same loss without the
+        penalty, the one to compare with 'val_loss'), 'learning_rate',
         'grad_norms' (one float per weight layer, input side first, the mean
         over the epoch's batches), 'seconds'; 'saturation' (per hidden
         activation, the share of saturated or, for rectifiers, dead units)
@@ -185,8 +187,8 @@ class MLPVisualClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
     >>> clf.score(X, y) > 0.95
     True
     >>> sorted(clf.history_[-1])  # doctest: +NORMALIZE_WHITESPACE
-    ['clean_loss', 'epoch', 'grad_norms', 'learning_rate', 'loss', 'saturation',
-     'seconds', 'update_ratio']
+    ['clean_loss', 'data_loss', 'epoch', 'grad_norms', 'learning_rate', 'loss',
+     'saturation', 'seconds', 'update_ratio']
     """
 
     _parameter_constraints: dict = _MLP_CONSTRAINTS

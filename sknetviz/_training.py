@@ -102,17 +102,26 @@ class Objective:
 
     def loss_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
         """Forward and backward on a batch: fill the grads, return the loss."""
+        data_loss, penalty = self.loss_terms_and_gradients(
+            X, Y, sample_weight, sample_keys
+        )
+        return data_loss + penalty
+
+    def loss_terms_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
+        """Forward and backward on a batch: fill the grads, return the loss's
+        two terms, the data loss and the L2 penalty (0.0 without ``alpha``)."""
         logits = self.network.forward(
             X, training=True, sample_keys=sample_keys, sample_weight=sample_weight
         )
         P = self._output_function(logits, out=logits)
-        loss = self._loss(Y, P, sample_weight)
+        data_loss = self._loss(Y, P, sample_weight)
         self.network.backward(self._output_delta(Y, P, sample_weight))
+        penalty = 0.0
         if self.alpha:
             weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
-            loss += self.penalty(weight_sum)
+            penalty = self.penalty(weight_sum)
             self.network.add_l2_gradient(self.alpha / weight_sum)
-        return loss
+        return data_loss, penalty
 
 
 class TrainingState:
@@ -133,8 +142,11 @@ class TrainingState:
         The smallest 'loss' of ``history`` (inf while it is empty).
     record : dict
         The current epoch's record: 'epoch', 'loss', 'learning_rate',
-        'grad_norms', 'seconds', and what hooks add ('val_loss', 'val_score',
-        'clean_loss', 'saturation', 'update_ratio').
+        'data_loss', 'grad_norms', 'seconds', and what hooks add ('val_loss',
+        'val_score', 'clean_loss', 'saturation', 'update_ratio'). 'loss' is
+        the objective trained, L2 penalty included (scikit-learn's
+        ``loss_curve_``); 'data_loss' is the same epoch's loss without the
+        penalty, the one to compare with 'val_loss'.
     n_samples_seen : int
         Samples seen by the optimizer over every call (scikit-learn's ``t_``).
     epochs_this_call : int
@@ -528,7 +540,7 @@ def _run_epoch(
     _call(hooks, "on_epoch_begin", state)
     order = rng.permutation(n_samples) if shuffle else None
     learning_rate = optimizer.learning_rate
-    accumulated_loss = 0.0
+    accumulated_loss = accumulated_data_loss = 0.0
     n_trained, n_batches = 0, 0
     grad_norm_sums = np.zeros(len(weight_grads))
     n_clipped = 0
@@ -537,9 +549,10 @@ def _run_epoch(
         if sw_batch is not None and not sw_batch.sum() > 0:
             continue
         keys_batch = None if keys is None else keys[batch]
-        batch_loss = objective.loss_and_gradients(
+        batch_data_loss, batch_penalty = objective.loss_terms_and_gradients(
             X[batch], Y[batch], sw_batch, keys_batch
         )
+        batch_loss = batch_data_loss + batch_penalty
         if not math.isfinite(batch_loss):
             raise _diverged(state, f"the loss became {batch_loss}", non_finite=True)
         grad_norm_sums += [
@@ -549,6 +562,7 @@ def _run_epoch(
             n_clipped += clip_global_norm(grads, clip_norm)
         optimizer.update_params(params, grads)
         accumulated_loss += batch_loss * size
+        accumulated_data_loss += batch_data_loss * size
         n_trained += size
         n_batches += 1
         _call(hooks, "on_batch_end", state)
@@ -557,6 +571,7 @@ def _run_epoch(
     state.epochs_this_call += 1
     state.record.update(
         loss=accumulated_loss / n_trained,
+        data_loss=accumulated_data_loss / n_trained,
         learning_rate=learning_rate,
         grad_norms=(grad_norm_sums / n_batches).tolist(),
         seconds=time.perf_counter() - started,
@@ -582,6 +597,7 @@ def _keep_best_epoch_of_diverged_run(state, hooks, error):
         state.record = {
             "epoch": len(state.history) + 1,
             "loss": math.nan,
+            "data_loss": math.nan,
             "learning_rate": state.optimizer.learning_rate,
             "diverged": str(error),
         }
@@ -722,11 +738,16 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
     state.stop = False
     state.epochs_this_call = 0
     started = [time.perf_counter()]
+    # L-BFGS-B ends an iteration with an evaluation at the point it accepts,
+    # so the last evaluation's data loss is the iteration's.
+    last_data_loss = [math.nan]
 
     def loss_and_grads():
-        loss = objective.loss_and_gradients(X, Y, sample_weight)
+        data_loss, penalty = objective.loss_terms_and_gradients(X, Y, sample_weight)
+        loss = data_loss + penalty
         if not math.isfinite(loss):
             raise _diverged(state, f"the loss became {loss}", non_finite=True)
+        last_data_loss[0] = data_loss
         return loss, network.grads
 
     def on_iteration(loss):
@@ -735,6 +756,7 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
         state.epochs_this_call += 1
         state.record.update(
             loss=loss,
+            data_loss=float(last_data_loss[0]),
             learning_rate=None,
             grad_norms=[math.sqrt(np.dot(g.ravel(), g.ravel())) for g in weight_grads],
             seconds=time.perf_counter() - started[0],

@@ -217,6 +217,7 @@ def test_history_records_every_epoch_with_validation(iris):
         assert set(record) == {
             "epoch",
             "loss",
+            "data_loss",
             "val_loss",
             "val_score",
             "learning_rate",

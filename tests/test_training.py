@@ -1,10 +1,13 @@
 """The training loop: hook points, stopping, history and divergence."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
 import sknetviz
@@ -124,6 +127,69 @@ def test_without_hooks_nothing_is_recorded(problem):
         rng=np.random.default_rng(0),
     )
     assert state.history == [] and state.epochs_this_call == 2
+
+
+class WeightNormAtEpochStart(Hook):
+    """The squared weight norm as each epoch starts, before its first step."""
+
+    def __init__(self):
+        self.norms = []
+
+    def on_epoch_begin(self, state):
+        self.norms.append(state.network.squared_weight_norm())
+
+
+def test_each_record_splits_the_loss_into_data_loss_and_penalty(problem):
+    # One batch per epoch: its L2 term is the one of the epoch's first weights.
+    state, X, Y = problem
+    state.objective.alpha = 2.0
+    weights = WeightNormAtEpochStart()
+    run_epochs(
+        state,
+        X,
+        Y,
+        n_epochs=3,
+        batch_size=len(X),
+        shuffle=False,
+        rng=np.random.default_rng(0),
+        hooks=[weights, History()],
+    )
+    for record, norm in zip(state.history, weights.norms):
+        penalty = 0.5 * 2.0 * norm / len(X)
+        assert record["loss"] - record["data_loss"] == pytest.approx(penalty)
+    # loss_curve_ stays scikit-learn's: the objective trained, penalty included.
+    assert state.loss_curve == [record["loss"] for record in state.history]
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_estimators_record_the_data_loss_beside_the_penalised_loss(solver):
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = MLPVisualClassifier(
+            (8,), solver=solver, alpha=0.0, max_iter=20, random_state=0
+        )
+        plain.fit(X, y)
+        penalised = MLPVisualClassifier(
+            (8,), solver=solver, alpha=1.0, max_iter=20, random_state=0
+        )
+        penalised.fit(X, y)
+    for record in plain.history_:
+        assert record["data_loss"] == record["loss"]
+    for record in penalised.history_:
+        assert 0 < record["data_loss"] < record["loss"]
+    assert penalised.loss_curve_ == [record["loss"] for record in penalised.history_]
+    if solver == "lbfgs":
+        # The last iteration's data loss is the loss of the weights it ended with.
+        last = penalised.history_[-1]
+        assert last["data_loss"] == pytest.approx(
+            log_loss(y, penalised.predict_proba(X))
+        )
+        squared_norm = sum(float((W**2).sum()) for W in penalised.coefs_)
+        assert last["loss"] - last["data_loss"] == pytest.approx(
+            0.5 * 1.0 * squared_norm / len(X)
+        )
 
 
 def test_convergence_monitor_stops_on_stalled_loss(problem):
