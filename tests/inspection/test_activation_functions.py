@@ -135,3 +135,23 @@ def test_draws_into_given_axes_or_new_figure(tmp_path):
     assert fresh.figure_ is not fig
     fresh.figure_.savefig(tmp_path / "activation_functions.png")
     assert (tmp_path / "activation_functions.png").stat().st_size > 10_000
+
+
+def test_lines_take_the_style_colours_and_widths():
+    from matplotlib.colors import to_rgba
+
+    from sknetviz.inspection._activation_functions import (
+        DERIVATIVE_COLOR,
+        FUNCTION_COLOR,
+    )
+    from sknetviz.inspection._style import CLASS_COLORS, LINE_WIDTHS
+
+    display = ActivationFunctionDisplay.from_names(("relu",))
+    function_line = display.function_lines_["relu"]
+    derivative_line = display.derivative_lines_["relu"]
+    assert FUNCTION_COLOR in CLASS_COLORS and DERIVATIVE_COLOR in CLASS_COLORS
+    assert to_rgba(function_line.get_color()) == to_rgba(FUNCTION_COLOR)
+    assert to_rgba(derivative_line.get_color()) == to_rgba(DERIVATIVE_COLOR)
+    assert function_line.get_linewidth() == LINE_WIDTHS["curve"]
+    # The dashed derivative is drawn over the function, where the two meet.
+    assert derivative_line.get_zorder() > function_line.get_zorder()
