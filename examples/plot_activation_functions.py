@@ -58,15 +58,26 @@ for name, slopes in display.derivatives.items():
 # one in a thousand after five layers. ReLU's active slope of 1 keeps the
 # factor at 1. This is why deep networks of sigmoids learn slowly in their
 # first layers, the subject of the vanishing-gradients example.
+#
+# tanh's best slope is 1 too, at ``z = 0`` exactly, so its line lies on
+# ReLU's: ReLU is drawn wide with open circles, tanh dashed over it with
+# small squares, so that both stay in sight.
 n_layers = np.arange(1, 11)
 fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
-for name, color in (("logistic", "C0"), ("tanh", "C1"), ("relu", "C2")):
+series = {
+    "logistic": dict(color="C0", marker="o", linestyle="-"),
+    "relu": dict(
+        color="C2", marker="o", markersize=9, markerfacecolor="white", linewidth=4
+    ),
+    "tanh": dict(color="C1", marker="s", markersize=4, linestyle="--"),
+}
+for name, style in series.items():
     best_slope = display.derivatives[name].max()
-    ax.plot(n_layers, best_slope**n_layers, "o-", color=color, label=name)
+    ax.plot(n_layers, best_slope**n_layers, label=name, **style)
 ax.set(
     yscale="log",
-    xlabel="layers the error crosses",
-    ylabel="largest slope ** layers",
+    xlabel="layers the error crosses, $L$",
+    ylabel=r"best-case factor $(\max f\,')^{L}$",
     title="Best case factor on the error",
 )
 ax.legend()

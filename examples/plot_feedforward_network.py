@@ -40,10 +40,12 @@ print(f"training accuracy: {network.score(X, y):.3f}")
 # The network diagram
 # -------------------
 # One column of circles per layer, the inputs on the left. Each line is one
-# weight: red for positive, blue for negative, thicker for larger (relative to
+# weight: orange for positive, blue for negative, thicker for larger (relative to
 # the largest weight between the same two layers). A circle's fill is its
 # neuron's bias. Lines close to white are weights the network hardly uses.
-NetworkDiagramDisplay.from_estimator(network, title="make_moons, (6, 4) tanh network")
+diagram = NetworkDiagramDisplay.from_estimator(
+    network, title="make_moons, (6, 4) tanh network"
+)
 
 # %%
 # What each hidden neuron computes
@@ -51,11 +53,11 @@ NetworkDiagramDisplay.from_estimator(network, title="make_moons, (6, 4) tanh net
 # Every small map is one neuron, its colour the neuron's output at each point
 # of the input plane, with the training points on top. A neuron of the first
 # layer sees only the two coordinates, so all it can do is split the plane
-# along one straight line: red on one side, blue on the other, with a band of
+# along one straight line: orange on one side, blue on the other, with a band of
 # transition whose width depends on the size of its weights. The second layer
 # mixes those straight cuts, and its maps already show curved regions that
 # follow the moons.
-NeuronActivationDisplay.from_estimator(network, X, y=y, grid_resolution=80)
+neurons = NeuronActivationDisplay.from_estimator(network, X, y=y, grid_resolution=80)
 
 # %%
 # The output

@@ -37,15 +37,15 @@ print(f"training accuracy: {network.score(X, y):.3f}")
 # The flower we follow is a versicolor that looks a lot like a virginica.
 # Each line on the left is one input of the neuron for this flower: the
 # measurement, the weight the neuron gives it and their product. The arrow is
-# coloured by that product, red where it adds to the sum and blue where it
-# takes away, and it is thicker the more it weighs. The grey box adds the
-# products and the bias into the pre-activation ``z``; the yellow box applies
+# coloured by that product, orange where it adds to the sum and blue where it
+# takes away, and it is thicker the more it weighs. The first box adds the
+# products and the bias into the pre-activation ``z``; the second applies
 # the ReLU, which passes a positive ``z`` unchanged and turns a negative one
 # into 0. The bold number on the right is what this neuron hands on to the
 # output layer.
 flower = X[77]
 feature_names = [name.removesuffix(" (cm)") for name in iris.feature_names]
-NeuronDisplay.from_estimator(
+hidden = NeuronDisplay.from_estimator(
     network, flower, layer=0, neuron=4, feature_names=feature_names
 )
 
@@ -53,8 +53,9 @@ NeuronDisplay.from_estimator(
 # An output neuron
 # ----------------
 # The output layer works the same way, except that its inputs are the five
-# hidden outputs (``h1[0]`` to ``h1[4]``) instead of the measurements:
-# ``h1[4]`` is the neuron drawn above, and its output comes back here. Its
+# hidden outputs (``h1[1]`` to ``h1[5]``, counted from 1 as the pictures
+# count) instead of the measurements: ``h1[5]`` is the neuron drawn above
+# (``neuron=4`` in Python's count from 0), and its output comes back here. Its
 # activation is the softmax, which is not a function of one neuron's ``z``
 # alone: it turns the three output neurons' sums into three probabilities
 # that add up to 1. The output shown is this neuron's share: the probability

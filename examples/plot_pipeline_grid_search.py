@@ -100,7 +100,7 @@ fig.colorbar(image, ax=ax)
 # through the scaler, then the network. Each colour is one cultivar, paler
 # where the network is less sure; test wines are ringed and misclassified
 # wines crossed out.
-DecisionBoundaryDisplay.from_estimator(
+boundary = DecisionBoundaryDisplay.from_estimator(
     search.best_estimator_,
     X,
     y=y,

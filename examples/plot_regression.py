@@ -45,7 +45,7 @@ model = make_pipeline(
     ),
 ).fit(X_train, y_train)
 print(f"test R²: {model.score(X_test, y_test):.3f}")  # a linear model: 0.36
-TrainingCurveDisplay.from_estimator(model, log_scale=True, title="diabetes")
+curve = TrainingCurveDisplay.from_estimator(model, log_scale=True, title="diabetes")
 
 # %%
 # The prediction over two measurements
@@ -56,7 +56,7 @@ TrainingCurveDisplay.from_estimator(model, log_scale=True, title="diabetes")
 # by their true progression on the same colour scale, so a dot that stands
 # out from the colour beneath it is a patient the model gets wrong. The test
 # patients are ringed.
-PredictionSurfaceDisplay.from_estimator(
+surface = PredictionSurfaceDisplay.from_estimator(
     model,
     X,
     y=y,
