@@ -17,64 +17,107 @@ from ._grid import (
     plane_grid,
     plane_labels,
 )
+from ._style import (
+    CLASS_COLORS,
+    FONT_SIZES,
+    MUTED,
+    TINT,
+    binary_tint_cmap,
+    boundary_kwargs,
+    class_colors,
+    highlight_kwargs,
+    mistake_kwargs,
+    sample_kwargs,
+    styled,
+    symmetric_limit,
+)
 
-PETROFF_10 = [
-    "#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6",
-    "#a96b59", "#e76300", "#b9ac70", "#717581", "#92dadd",
-]  # fmt: skip
+# Kept for code that imported the palette from here before the style module.
+PETROFF_10 = list(CLASS_COLORS)
+
 PLOT_METHODS = ("contourf", "contour", "pcolormesh")
 
+# Where a binary classifier's prediction changes, by response method.
+THRESHOLDS = {"predict_proba": 0.5, "decision_function": 0.0}
+# How far from the threshold a region must reach, on each side, before the
+# line between them is called a boundary: p = 0.4 and 0.6, or the decision
+# function's logits of those. An untrained network hovers at p = 0.5 and its
+# threshold contour is noise; it is left out and the panel says why.
+DECIDED = {"predict_proba": 0.1, "decision_function": float(np.log(0.6 / 0.4))}
+# The widest band, as a share of the grid's side, across which a response may
+# go from one decided side to the other and still be drawn as a boundary.
+SHARP_WIDTH = 0.2
+# Bands of a filled probability surface: enough that the tint fades smoothly.
+SURFACE_LEVELS = 21
+# Lines of a contour plot of the same: one every 0.1 of probability.
+LINE_LEVELS = 11
 
-def select_colors(mpl, multiclass_colors, n_classes):
-    """RGBA colors, one per class, as scikit-learn chooses them.
+
+def sharp_crossing(response, threshold, margin, width=SHARP_WIDTH):
+    """Where the threshold contour of a response is a boundary.
+
+    A grid point belongs to a boundary when, within a short distance, the
+    response is decided both ways: below ``threshold - margin`` on one side
+    and above ``threshold + margin`` on the other. A trained network
+    changes its mind over a narrow band; an untrained one drifts across the
+    threshold over half the plane, and that contour is not drawn.
 
     Parameters
     ----------
-    mpl : module
-        matplotlib.
-    multiclass_colors : None, str or list
-        None gives the accessible Petroff colors up to 10 classes and
-        'gist_rainbow' beyond; a string names a colormap; a list gives one
-        color per class.
-    n_classes : int
+    response : ndarray of shape (n, n)
+    threshold, margin : float
+    width : float, default=SHARP_WIDTH
+        The widest band, as a share of the grid's side, over which the
+        response may go from one decided side to the other.
 
     Returns
     -------
-    colors : ndarray of shape (n_classes, 4)
+    mask : ndarray of bool of shape (n, n)
+        True where the contour may be drawn.
     """
-    if multiclass_colors is None:
-        multiclass_colors = (
-            PETROFF_10[:n_classes] if n_classes <= 10 else "gist_rainbow"
-        )
-    if isinstance(multiclass_colors, str):
-        if multiclass_colors not in mpl.pyplot.colormaps():
-            raise ValueError(
-                "When 'multiclass_colors' is a string, it must be a valid "
-                f"Matplotlib colormap. Got: {multiclass_colors}"
-            )
-        cmap = mpl.pyplot.get_cmap(multiclass_colors)
-        if cmap.N < n_classes:
-            raise ValueError(
-                f"Colormap '{multiclass_colors}' only has {cmap.N} colors, but "
-                f"{n_classes} classes are to be displayed. Please specify a "
-                "different colormap or provide a list of colors via "
-                "'multiclass_colors'."
-            )
-        return cmap(np.linspace(0, 1, n_classes))
-    if isinstance(multiclass_colors, list):
-        if len(multiclass_colors) != n_classes:
-            raise ValueError(
-                "When 'multiclass_colors' is a list, it must be of the same "
-                f"length as the classes or labels to plot ({n_classes}), got: "
-                f"{len(multiclass_colors)}."
-            )
-        if any(not mpl.colors.is_color_like(color) for color in multiclass_colors):
-            raise ValueError(
-                "When 'multiclass_colors' is a list, it can only contain valid"
-                f" Matplotlib color names. Got: {multiclass_colors}"
-            )
-        return mpl.colors.to_rgba_array(multiclass_colors)
-    raise TypeError("'multiclass_colors' must be a list or a str.")
+    from scipy.ndimage import distance_transform_edt
+
+    low, high = response <= threshold - margin, response >= threshold + margin
+    if not (low.any() and high.any()):
+        return np.zeros(response.shape, dtype=bool)
+    to_low, to_high = distance_transform_edt(~low), distance_transform_edt(~high)
+    return to_low + to_high <= width * max(response.shape)
+
+
+def response_scale(responses, method, plot_method):
+    """One colour scale for boundary panels that are to be compared.
+
+    Probabilities span [0, 1] and decision functions a range symmetric about
+    0, so that the threshold, the boundary, is always the white middle of the
+    tint and a hesitant network looks pale instead of being stretched to
+    full contrast. Predicted labels keep their own levels.
+
+    Parameters
+    ----------
+    responses : list of ndarray
+        The binary responses of the panels, each of shape (n, n).
+    method : str or None
+        The response method that gave them.
+    plot_method : {'contourf', 'contour', 'pcolormesh'}
+
+    Returns
+    -------
+    kwargs : dict
+        ``levels`` for contour plots or ``vmin`` and ``vmax`` for pcolormesh;
+        empty when the display's defaults apply.
+    """
+    if method == "predict_proba":
+        low, high = 0.0, 1.0
+    elif method == "decision_function" and all(r.ndim == 2 for r in responses):
+        high = max(symmetric_limit(response) for response in responses)
+        low = -high
+    else:
+        return {}
+    if plot_method == "pcolormesh":
+        return {"vmin": low, "vmax": high}
+    if plot_method == "contour":
+        return {"levels": np.linspace(low, high, LINE_LEVELS)}
+    return {"levels": np.linspace(low, high, SURFACE_LEVELS)}
 
 
 class DecisionBoundaryDisplay:
@@ -120,6 +163,10 @@ class DecisionBoundaryDisplay:
     title : str, default=None
     xlim, ylim : tuple of float, default=None
         Axis limits.
+    response_method : {'predict_proba', 'decision_function', 'predict'}, \
+            default=None
+        The method that gave ``response``. It fixes a binary problem's colour
+        scale and threshold; None draws neither scale nor boundary line.
 
     Attributes
     ----------
@@ -129,6 +176,14 @@ class DecisionBoundaryDisplay:
         Colors of the classes, when ``n_classes > 2``.
     sample_scatters_ : list of matplotlib PathCollection
         One scatter per class of ``sample_labels``.
+    boundary_line_ : matplotlib QuadContourSet or None
+        The line where a binary classifier's prediction changes (p = 0.5, or
+        a decision function of 0), drawn only where it is sharp: where the
+        response goes from p <= 0.4 to p >= 0.6 within a fifth of the plot;
+        a softer change shows only in the tint.
+    note_ : matplotlib Text or None
+        Says why no line is drawn when the response drifts across the
+        threshold without a sharp change anywhere (an untrained network).
     misclassified_ : matplotlib PathCollection or None
         The marks over misclassified samples.
     highlight_ : matplotlib PathCollection or None
@@ -181,6 +236,7 @@ class DecisionBoundaryDisplay:
         title=None,
         xlim=None,
         ylim=None,
+        response_method=None,
     ):
         self.xx0 = xx0
         self.xx1 = xx1
@@ -198,9 +254,23 @@ class DecisionBoundaryDisplay:
         self.title = title
         self.xlim = xlim
         self.ylim = ylim
+        self.response_method = response_method
 
+    @styled
     def plot(self, plot_method="contourf", ax=None, xlabel=None, ylabel=None, **kwargs):
-        """Draw the response, then the samples, highlights, title and limits.
+        """Draw the response, the boundary, then the samples, title and limits.
+
+        A binary problem is drawn, unless ``cmap`` or ``colors`` say
+        otherwise, as pale tints of the two class colours that fade to white
+        where the network hesitates, on a fixed scale (probabilities from 0
+        to 1, decision functions symmetric about 0), with the boundary as a
+        dark line. The line is drawn only where it is sharp: where, within a
+        fifth of the plot, the response goes from p <= 0.4 to p >= 0.6 (or the
+        decision function's equivalent). An untrained network drifts across
+        0.5 without deciding, and a note says so instead of a line. A
+        multiclass problem keeps scikit-learn's colormaps, one per class
+        from white to its colour, on a scale where the surest region shows
+        only ``TINT`` (42 %) of that colour.
 
         Parameters
         ----------
@@ -228,14 +298,28 @@ class DecisionBoundaryDisplay:
             )
         if ax is None:
             _, ax = plt.subplots()
-        cmap = kwargs.get("cmap", "viridis")
-        binary_cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        styled_binary = "cmap" not in kwargs and "colors" not in kwargs
+        if self.n_classes == 2 and styled_binary:
+            binary_colors = class_colors(2)
+            strength = 1.0 if plot_method == "contour" else TINT
+            kwargs["cmap"] = binary_tint_cmap(binary_colors)
+            if strength == 1.0:
+                kwargs["cmap"] = mpl.colors.LinearSegmentedColormap.from_list(
+                    "binary", [binary_colors[0], "white", binary_colors[1]]
+                )
+            if not {"levels", "norm", "vmin", "vmax"} & set(kwargs):
+                kwargs.update(self._binary_scale(plot_method))
+        else:
+            cmap = kwargs.get("cmap", "viridis")
+            cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+            binary_colors = cmap([0.0, 1.0])
         self._draw_surface(mpl, ax, plot_method, kwargs)
+        self._draw_boundary(ax)
         if xlabel is not None or not ax.get_xlabel():
             ax.set_xlabel(self.xlabel if xlabel is None else xlabel)
         if ylabel is not None or not ax.get_ylabel():
             ax.set_ylabel(self.ylabel if ylabel is None else ylabel)
-        self._draw_samples(ax, binary_cmap)
+        self._draw_samples(ax, binary_colors)
         if self.title is not None:
             ax.set_title(self.title)
         if self.xlim is not None:
@@ -245,6 +329,17 @@ class DecisionBoundaryDisplay:
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+    def _binary_scale(self, plot_method):
+        """The fixed scale of a binary response, by its response method."""
+        if self.response_method == "predict":
+            if plot_method == "pcolormesh":
+                return {"vmin": 0.0, "vmax": 1.0}
+            return {"levels": [-0.5, 0.5, 1.5], "vmin": 0.0, "vmax": 1.0}
+        scale = response_scale([self.response], self.response_method, plot_method)
+        if "levels" in scale:
+            scale.update(vmin=scale["levels"][0], vmax=scale["levels"][-1])
+        return scale
 
     def _draw_surface(self, mpl, ax, plot_method, kwargs):
         plot_func = getattr(ax, plot_method)
@@ -256,37 +351,13 @@ class DecisionBoundaryDisplay:
                 warnings.warn(
                     f"'{kwarg}' is ignored in favor of 'multiclass_colors' "
                     "in the multiclass case.",
-                    stacklevel=3,
+                    stacklevel=4,
                 )
                 del kwargs[kwarg]
-        self.multiclass_colors_ = select_colors(
-            mpl, self.multiclass_colors, self.n_classes
-        )
+        self.multiclass_colors_ = class_colors(self.n_classes, self.multiclass_colors)
         kwargs.setdefault("zorder", -1)
         if self.response.ndim == 3:  # predict_proba and decision_function
-            winner = self.response.argmax(axis=2)
-            self.surface_ = []
-            for class_index, (r, g, b, _) in enumerate(self.multiclass_colors_):
-                cmap = mpl.colors.LinearSegmentedColormap.from_list(
-                    f"colormap_{class_index}", [(1.0, 1.0, 1.0, 1.0), (r, g, b, 1.0)]
-                )
-                response = np.ma.array(
-                    self.response[:, :, class_index], mask=(winner != class_index)
-                )
-                self.surface_.append(
-                    plot_func(self.xx0, self.xx1, response, cmap=cmap, **kwargs)
-                )
-            if plot_method == "contour":
-                self.surface_.append(
-                    plot_func(
-                        self.xx0,
-                        self.xx1,
-                        winner,
-                        colors="black",
-                        zorder=-1,
-                        levels=np.arange(self.n_classes),
-                    )
-                )
+            self._draw_class_surfaces(mpl, plot_func, plot_method, kwargs)
             return
         if "levels" not in kwargs:
             if plot_method == "contour":
@@ -297,13 +368,85 @@ class DecisionBoundaryDisplay:
             self.surface_ = plot_func(
                 self.xx0, self.xx1, self.response, colors="black", **kwargs
             )
-        else:
-            cmap = mpl.colors.ListedColormap(self.multiclass_colors_)
-            self.surface_ = plot_func(
-                self.xx0, self.xx1, self.response, cmap=cmap, **kwargs
+            return
+        if self.multiclass_colors is None:
+            # Our palette is drawn as tints; colours the user chose, as given.
+            kwargs.setdefault("alpha", TINT)
+        cmap = mpl.colors.ListedColormap(self.multiclass_colors_)
+        self.surface_ = plot_func(
+            self.xx0, self.xx1, self.response, cmap=cmap, **kwargs
+        )
+
+    def _draw_class_surfaces(self, mpl, plot_func, plot_method, kwargs):
+        """One surface per class, where it wins: white to its colour with the
+        response, on a scale that keeps the surest region a pale tint."""
+        winner = self.response.argmax(axis=2)
+        scaled = plot_method != "contour" and not (
+            {"levels", "norm", "vmin", "vmax"} & set(kwargs)
+        )
+        self.surface_ = []
+        for class_index, (r, g, b, _) in enumerate(self.multiclass_colors_):
+            cmap = mpl.colors.LinearSegmentedColormap.from_list(
+                f"colormap_{class_index}", [(1.0, 1.0, 1.0, 1.0), (r, g, b, 1.0)]
+            )
+            wins = winner == class_index
+            response = np.ma.array(self.response[:, :, class_index], mask=~wins)
+            scale = {}
+            if scaled and wins.any():
+                won = self.response[:, :, class_index][wins]
+                if self.response_method == "predict_proba":
+                    low, high = 1.0 / self.n_classes, 1.0
+                else:
+                    low, high = float(won.min()), float(won.max())
+                if high > low:
+                    scale = {"vmin": low, "vmax": low + (high - low) / TINT}
+            self.surface_.append(
+                plot_func(
+                    self.xx0, self.xx1, response, cmap=cmap, **{**scale, **kwargs}
+                )
+            )
+        if plot_method == "contour":
+            self.surface_.append(
+                plot_func(
+                    self.xx0,
+                    self.xx1,
+                    winner,
+                    colors="black",
+                    zorder=-1,
+                    levels=np.arange(self.n_classes),
+                )
             )
 
-    def _sample_colors(self, labels, binary_cmap):
+    def _draw_boundary(self, ax):
+        """The line where a binary prediction changes, where it is sharp;
+        a note instead when it is sharp nowhere (an untrained network)."""
+        self.boundary_line_ = self.note_ = None
+        threshold = THRESHOLDS.get(self.response_method)
+        if threshold is None or self.n_classes != 2 or self.response.ndim != 2:
+            return
+        sharp = sharp_crossing(self.response, threshold, DECIDED[self.response_method])
+        if sharp.any():
+            line = np.ma.array(self.response, mask=~sharp)
+            self.boundary_line_ = ax.contour(
+                self.xx0, self.xx1, line, levels=[threshold], **boundary_kwargs()
+            )
+            return
+        low, high = float(np.nanmin(self.response)), float(np.nanmax(self.response))
+        if low < threshold < high:
+            what = "p" if self.response_method == "predict_proba" else "f(x)"
+            self.note_ = ax.text(
+                0.5,
+                0.03,
+                f"no sharp boundary: {what} goes from {low:.2f} to {high:.2f}",
+                transform=ax.transAxes,
+                ha="center",
+                va="bottom",
+                color=MUTED,
+                fontsize=FONT_SIZES["note"],
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+            )
+
+    def _sample_colors(self, labels, binary_colors):
         """One color per distinct label, matching the surface's colors."""
         if self.n_classes > 2:
             index = {label: i for i, label in enumerate(self.classes)}
@@ -313,26 +456,23 @@ class DecisionBoundaryDisplay:
         else:
             positive = self.classes[-1]
         return {
-            label: binary_cmap(1.0 if label == positive else 0.0) for label in labels
+            label: binary_colors[1] if label == positive else binary_colors[0]
+            for label in labels
         }
 
-    def _draw_samples(self, ax, binary_cmap):
+    def _draw_samples(self, ax, binary_colors):
         self.sample_scatters_, self.misclassified_, self.highlight_ = [], None, None
         self.legend_ = None
         if self.samples is not None and self.sample_labels is not None:
             labels = np.unique(self.sample_labels)
-            colors = self._sample_colors(labels, binary_cmap)
+            colors = self._sample_colors(labels, binary_colors)
             for label in labels:
                 points = self.samples[self.sample_labels == label]
                 self.sample_scatters_.append(
                     ax.scatter(
                         points[:, 0],
                         points[:, 1],
-                        color=colors[label],
-                        edgecolor="black",
-                        linewidth=0.6,
-                        s=22,
-                        label=str(label),
+                        **sample_kwargs(color=colors[label], label=str(label)),
                     )
                 )
             if self.sample_predictions is not None:
@@ -340,24 +480,16 @@ class DecisionBoundaryDisplay:
                 self.misclassified_ = ax.scatter(
                     self.samples[wrong, 0],
                     self.samples[wrong, 1],
-                    marker="x",
-                    color="black",
-                    s=40,
-                    linewidth=1.4,
-                    label=f"misclassified ({int(wrong.sum())})",
+                    **mistake_kwargs(label=f"misclassified ({int(wrong.sum())})"),
                 )
         if self.highlight is not None:
             self.highlight_ = ax.scatter(
                 self.highlight[:, 0],
                 self.highlight[:, 1],
-                facecolors="none",
-                edgecolors="black",
-                s=90,
-                linewidth=1.3,
-                label="highlighted",
+                **highlight_kwargs(label="highlighted"),
             )
         if self.sample_scatters_ or self.highlight_ is not None:
-            self.legend_ = ax.legend(loc="best", fontsize="small", framealpha=0.8)
+            self.legend_ = ax.legend(loc="best")
 
     @classmethod
     def from_estimator(
@@ -520,6 +652,7 @@ class DecisionBoundaryDisplay:
             title=title,
             xlim=xlim,
             ylim=ylim,
+            response_method=method,
         )
         display.response_method_ = method
         return display.plot(ax=ax, plot_method=plot_method, **kwargs)

@@ -9,17 +9,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._adapters import as_array, final_estimator
-from ._boundary import DecisionBoundaryDisplay
-from ._evolution import (
-    axis_labels,
-    check_plot_method,
-    color_scale,
-    draw_threshold,
-    grid_response,
-    keep_first_legend,
-    panel_axes,
-)
+from ._boundary import DecisionBoundaryDisplay, response_scale
+from ._evolution import axis_labels, check_plot_method, grid_response
 from ._grid import check_features, check_grid_arguments, meshgrid
+from ._panels import panel_axes, shared_legend
+from ._style import styled
 
 
 def is_fitted(estimator):
@@ -141,10 +135,13 @@ class BoundaryComparisonDisplay:
     estimators_ : list of estimator
         The fitted estimators, set by :meth:`from_estimators`.
     panels_ : list of DecisionBoundaryDisplay
-        One per estimator; only the first has a legend.
+        One per estimator.
     boundary_lines_ : list of matplotlib QuadContourSet or None
-        Per panel, the white line where the predicted class changes, for a
-        binary problem drawn from probabilities or a decision function.
+        Per panel, the line where the predicted class changes, for a binary
+        problem drawn from probabilities or a decision function, where the
+        change is sharp (see :meth:`DecisionBoundaryDisplay.plot`).
+    legend_ : matplotlib Legend or None
+        The one legend of all panels, below them.
     axes_ : ndarray of matplotlib Axes of shape (n_estimators,)
     figure_ : matplotlib Figure
 
@@ -217,6 +214,7 @@ class BoundaryComparisonDisplay:
             scores = f"{scores}, test {self.test_scores[index]:.2f}"
         return f"{self.names[index]}\naccuracy: {scores}"
 
+    @styled
     def plot(self, axes=None, *, ncols=None, plot_method="contourf", **kwargs):
         """Draw one panel per estimator.
 
@@ -255,22 +253,18 @@ class BoundaryComparisonDisplay:
                 highlight=self.highlight,
                 classes=self.classes,
                 title=self._title(index),
+                response_method=method,
             )
-            scale = color_scale([response], method, plot_method)
+            scale = response_scale([response], method, plot_method)
             self.panels_.append(
                 panel.plot(plot_method=plot_method, ax=ax, **{**scale, **kwargs})
             )
-            self.boundary_lines_.append(
-                draw_threshold(ax, self.xx0, self.xx1, response, method, self.classes)
-            )
+            self.boundary_lines_.append(panel.boundary_line_)
         if self.highlight is not None:
             for panel in self.panels_:
                 panel.highlight_.set_label("test")
-            first = self.panels_[0]
-            first.legend_ = first.ax_.legend(
-                loc="best", fontsize="small", framealpha=0.8
-            )
-        keep_first_legend(self.panels_)
+                panel.legend_ = panel.ax_.legend()
+        self.legend_ = shared_legend(figure, self.panels_)
         self.axes_ = axes
         self.figure_ = figure
         return self

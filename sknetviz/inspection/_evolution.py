@@ -1,7 +1,6 @@
 """BoundaryEvolutionDisplay: the decision boundary at chosen epochs of one real
 training run, as small multiples and as an animation."""
 
-import math
 import warnings
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._adapters import as_array
-from ._boundary import PLOT_METHODS, DecisionBoundaryDisplay
+from ._boundary import PLOT_METHODS, DecisionBoundaryDisplay, response_scale
 from ._grid import (
     check_features,
     check_grid_arguments,
@@ -20,6 +19,8 @@ from ._grid import (
     meshgrid,
     n_classes_shown,
 )
+from ._panels import panel_axes, shared_legend
+from ._style import ANIMATION_DPI, styled
 
 INCREMENTAL = (
     "MLPVisualClassifier or MLPClassifier with solver='adam' or 'sgd', "
@@ -80,117 +81,6 @@ def grid_response(estimator, X, xx0, xx1, *, response_method, class_of_interest)
         column = np.flatnonzero(estimator.classes_ == class_of_interest)[0]
         return response[:, column].reshape(xx0.shape), n_classes, method
     return response.reshape(*xx0.shape, response.shape[-1]), n_classes, method
-
-
-def color_scale(responses, method, plot_method):
-    """One color scale for panels that are to be compared.
-
-    Probabilities span [0, 1] and decision functions a range symmetric about
-    0, so that 0.5 (or 0), the boundary, is always the middle color and a
-    hesitant early network looks pale instead of being stretched to full
-    contrast. Predicted labels keep DecisionBoundaryDisplay's own levels.
-
-    Returns
-    -------
-    kwargs : dict
-        ``levels`` for contour plots or ``vmin`` and ``vmax`` for pcolormesh;
-        empty when the display's defaults apply.
-    """
-    two_d = all(response.ndim == 2 for response in responses)
-    if method == "predict_proba":
-        low, high = 0.0, 1.0
-    elif method == "decision_function" and two_d:
-        high = max(float(np.max(np.abs(response))) for response in responses)
-        high = high if high > 0 else 1.0
-        low = -high
-    else:
-        return {}
-    if plot_method == "pcolormesh":
-        return {"vmin": low, "vmax": high}
-    return {"levels": np.linspace(low, high, 11)}
-
-
-THRESHOLDS = {"predict_proba": 0.5, "decision_function": 0.0}
-
-
-def draw_threshold(ax, xx0, xx1, response, method, classes):
-    """Draw the decision threshold of a binary classifier as a line, or nothing.
-
-    The filled surface shows the response; the line shows where the predicted
-    class changes, the boundary the guide draws.
-
-    Returns
-    -------
-    line : matplotlib QuadContourSet or None
-        None for multiclass problems, predicted labels, or a surface that does
-        not cross the threshold.
-    """
-    threshold = THRESHOLDS.get(method)
-    if (
-        threshold is None
-        or classes is None
-        or len(classes) != 2
-        or response.ndim != 2
-        or not response.min() < threshold < response.max()
-    ):
-        return None
-    return ax.contour(
-        xx0, xx1, response, levels=[threshold], colors="white", linewidths=2.0
-    )
-
-
-def panel_axes(n_panels, axes, ncols, what):
-    """The figure and one Axes per panel: the given ones, or a new grid.
-
-    Parameters
-    ----------
-    n_panels : int
-    axes : array-like of matplotlib Axes or None
-        Exactly ``n_panels`` of them, in panel order, when given.
-    ncols : int or None
-        Columns of the new grid; ``min(n_panels, 4)`` when None.
-    what : str
-        Name of the display, for the error messages.
-
-    Returns
-    -------
-    figure : matplotlib Figure
-    axes : ndarray of matplotlib Axes of shape (n_panels,)
-    """
-    import matplotlib.pyplot as plt
-
-    if axes is not None:
-        axes = np.asarray(axes, dtype=object).ravel()
-        if axes.size != n_panels:
-            raise ValueError(
-                f"{what} draws {n_panels} panel(s) and needs one Axes for each; "
-                f"got {axes.size}."
-            )
-        return axes[0].figure, axes
-    if ncols is None:
-        ncols = min(n_panels, 4)
-    if not (isinstance(ncols, int | np.integer) and ncols >= 1):
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}.")
-    ncols = min(int(ncols), n_panels)
-    nrows = math.ceil(n_panels / ncols)
-    figure, grid = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(4.2 * ncols, 4.0 * nrows),
-        squeeze=False,
-        layout="constrained",
-    )
-    for ax in grid.ravel()[n_panels:]:
-        ax.remove()
-    return figure, grid.ravel()[:n_panels]
-
-
-def keep_first_legend(panels):
-    """Remove every panel's legend but the first: they all say the same."""
-    for panel in panels[1:]:
-        if panel.legend_ is not None:
-            panel.legend_.remove()
-            panel.legend_ = None
 
 
 def _trained_step(estimator):
@@ -344,12 +234,15 @@ class BoundaryEvolutionDisplay:
     Attributes
     ----------
     panels_ : list of DecisionBoundaryDisplay
-        One per epoch of ``epochs``; only the first has a legend.
+        One per epoch of ``epochs``.
     boundary_lines_ : list of matplotlib QuadContourSet or None
-        Per panel, the white line where the predicted class changes (0.5 for
-        probabilities, 0 for decision functions) of a binary problem; None
-        for multiclass problems, predicted labels, or a surface that does not
-        cross it.
+        Per panel, the line where the predicted class changes (0.5 for
+        probabilities, 0 for decision functions) of a binary problem, drawn
+        where the change is sharp (see :meth:`DecisionBoundaryDisplay.plot`);
+        None for multiclass problems, predicted labels, or a surface with no
+        sharp change (the untrained network, whose panel says so).
+    legend_ : matplotlib Legend or None
+        The one legend of all panels, below them.
     axes_ : ndarray of matplotlib Axes of shape (n_panels,)
     figure_ : matplotlib Figure
 
@@ -447,27 +340,19 @@ class BoundaryEvolutionDisplay:
             classes=self.classes,
             class_of_interest=self.class_of_interest,
             title=f"epoch {record['epoch']} — {scores}",
-        )
-
-    def _draw_threshold(self, ax, record):
-        return draw_threshold(
-            ax,
-            self.xx0,
-            self.xx1,
-            record["response"],
-            self.response_method,
-            self.classes,
+            response_method=self.response_method,
         )
 
     def _scale(self, plot_method, kwargs):
         records = self.frames if self.frames is not None else self._panel_records()
-        scale = color_scale(
+        scale = response_scale(
             [record["response"] for record in records],
             self.response_method,
             plot_method,
         )
         return {**scale, **kwargs}
 
+    @styled
     def plot(self, axes=None, *, ncols=None, plot_method="contourf", **kwargs):
         """Draw one panel per epoch of ``epochs``.
 
@@ -497,17 +382,29 @@ class BoundaryEvolutionDisplay:
                     plot_method=plot_method, ax=ax, **panel_kwargs
                 )
             )
-            self.boundary_lines_.append(self._draw_threshold(ax, record))
-        keep_first_legend(self.panels_)
+            self.boundary_lines_.append(self.panels_[-1].boundary_line_)
+        self.legend_ = shared_legend(figure, self.panels_)
         self.axes_ = axes
         self.figure_ = figure
         return self
 
-    def save_animation(self, path, *, fps=5, dpi=80, plot_method="contourf", **kwargs):
+    @styled
+    def save_animation(
+        self,
+        path,
+        *,
+        fps=5,
+        dpi=ANIMATION_DPI,
+        hold=2.0,
+        plot_method="contourf",
+        **kwargs,
+    ):
         """Write the training run as an animation, one frame per recorded epoch.
 
         The frames are the panels' epochs, or every epoch when the display was
-        made with ``record_all=True``.
+        made with ``record_all=True``. The last frame, the trained network,
+        is held for ``hold`` seconds before the animation loops. The legend
+        sits below the plot, where it covers no part of the boundary.
 
         Parameters
         ----------
@@ -516,8 +413,10 @@ class BoundaryEvolutionDisplay:
             ffmpeg, which must be installed).
         fps : float, default=5
             Frames per second.
-        dpi : float, default=80
+        dpi : float, default=100
             Resolution of the frames.
+        hold : float, default=2.0
+            Seconds the last frame stays on screen.
         plot_method : {'contourf', 'contour', 'pcolormesh'}, default='contourf'
         **kwargs : dict
             Passed to each frame's :meth:`DecisionBoundaryDisplay.plot`.
@@ -531,6 +430,8 @@ class BoundaryEvolutionDisplay:
         from matplotlib import animation
 
         check_plot_method(plot_method)
+        if not (isinstance(hold, int | float) and np.isfinite(hold) and hold >= 0):
+            raise ValueError(f"hold must be a number of seconds >= 0, got {hold!r}.")
         suffix = Path(path).suffix.lower()
         if suffix == ".mp4":
             if not animation.writers.is_available("ffmpeg"):
@@ -545,21 +446,39 @@ class BoundaryEvolutionDisplay:
             raise ValueError(f"path must end in '.gif' or '.mp4', got {str(path)!r}.")
         records = self.frames if self.frames is not None else self._panel_records()
         frame_kwargs = self._scale(plot_method, kwargs)
-        figure, ax = plt.subplots(figsize=(5.2, 4.8))
+        figure, ax = plt.subplots(figsize=(5.2, 5.3))
         # Fixed margins: a layout engine would move the axes as titles change.
-        figure.subplots_adjust(left=0.12, right=0.97, bottom=0.11, top=0.92)
+        figure.subplots_adjust(left=0.12, right=0.97, bottom=0.19, top=0.93)
+        held = int(round(hold * fps))
         try:
             with writer.saving(figure, path, dpi):
-                for record in records:
+                for index, record in enumerate(records):
                     ax.clear()
-                    self._boundary(record).plot(
-                        plot_method=plot_method, ax=ax, **frame_kwargs
+                    for legend in list(figure.legends):
+                        legend.remove()
+                    self._legend_below(
+                        figure,
+                        self._boundary(record).plot(
+                            plot_method=plot_method, ax=ax, **frame_kwargs
+                        ),
                     )
-                    self._draw_threshold(ax, record)
-                    writer.grab_frame()
+                    last = index == len(records) - 1
+                    for _ in range(1 + (held if last else 0)):
+                        writer.grab_frame()
         finally:
             plt.close(figure)
         return path
+
+    @staticmethod
+    def _legend_below(figure, panel):
+        """Move a frame's legend under the plot, where it covers nothing."""
+        if panel.legend_ is None:
+            return
+        handles, labels = panel.ax_.get_legend_handles_labels()
+        panel.legend_.remove()
+        panel.legend_ = figure.legend(
+            handles, labels, loc="lower center", ncols=len(handles), frameon=False
+        )
 
     @classmethod
     def from_estimator(

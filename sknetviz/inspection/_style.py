@@ -85,6 +85,9 @@ FIGURE_SIZE = (6.4, 4.8)
 DPI = 150
 """int: dots per inch of saved figures (the tour, the gallery, the docs)."""
 
+ANIMATION_DPI = 100
+"""int: dots per inch of an animation's frames (a GIF's size grows with it)."""
+
 RC_PARAMS = {
     "axes.titlesize": FONT_SIZES["title"],
     "axes.labelsize": FONT_SIZES["label"],
@@ -216,7 +219,7 @@ def register_colormaps():
     if DIVERGING_CMAP not in mpl.colormaps:
         arms = [*_BLUE_ARM, "#ffffff", *reversed(_ORANGE_ARM)]
         mpl.colormaps.register(
-            LinearSegmentedColormap.from_list(DIVERGING_CMAP, arms, N=256)
+            LinearSegmentedColormap.from_list(DIVERGING_CMAP, arms, N=257)
         )
     if BINARY_TINT_CMAP not in mpl.colormaps:
         mpl.colormaps.register(binary_tint_cmap(CLASS_COLORS[:2], BINARY_TINT_CMAP))
@@ -238,7 +241,7 @@ def binary_tint_cmap(colors, name="binary_tint"):
     from matplotlib.colors import LinearSegmentedColormap
 
     return LinearSegmentedColormap.from_list(
-        name, [tint(colors[0]), (1.0, 1.0, 1.0, 1.0), tint(colors[1])], N=256
+        name, [tint(colors[0]), (1.0, 1.0, 1.0, 1.0), tint(colors[1])], N=257
     )
 
 

@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.fixes import parse_version
 
 from sknetviz import MLPVisualClassifier
-from sknetviz.inspection import DecisionBoundaryDisplay
+from sknetviz.inspection import DecisionBoundaryDisplay, _style
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -155,7 +155,9 @@ def test_wrong_feature_count_and_unfitted(moons):
 
 def test_samples_legend_misclassified_and_highlight(moons):
     X, y = moons
-    estimator = _fitted("sknetviz", X, y)
+    estimator = MLPVisualClassifier(
+        (12,), learning_rate_init=0.01, max_iter=300, random_state=0
+    ).fit(X, y)
     wrong = int((estimator.predict(X) != y).sum())
     display = DecisionBoundaryDisplay.from_estimator(
         estimator,
@@ -176,9 +178,47 @@ def test_samples_legend_misclassified_and_highlight(moons):
     assert display.ax_.get_title() == "moons"
     assert display.ax_.get_xlim() == (-2, 3) and display.ax_.get_ylim() == (-1.5, 2)
     assert display.xx0.min() == -2 and display.xx1.max() == 2
-    # Class colours follow the surface's colormap ends.
+    # Saturated class colours with white edges, over pale tints of the same.
+    orange = matplotlib.colors.to_rgba(_style.CLASS_COLORS[1])
+    assert_allclose(display.sample_scatters_[1].get_facecolor()[0], orange)
+    assert_allclose(display.sample_scatters_[1].get_edgecolor()[0], (1, 1, 1, 1))
+    assert display.surface_.norm.vmin == 0 and display.surface_.norm.vmax == 1
+    assert_allclose(display.surface_.cmap(0.5), (1, 1, 1, 1))
+    assert_allclose(display.surface_.cmap(1.0), _style.tint(orange))
+    # The trained network has decided: its boundary is drawn, in ink.
+    assert display.boundary_line_.levels.tolist() == [0.5]
+    assert display.note_ is None
+
+
+def test_users_cmap_colours_surface_and_samples(moons):
+    X, y = moons
+    estimator = _fitted("sknetviz", X, y)
+    display = DecisionBoundaryDisplay.from_estimator(
+        estimator, X, y=y, response_method="predict_proba", cmap="viridis"
+    )
     cmap = matplotlib.colormaps["viridis"]
+    assert display.surface_.cmap.name == "viridis"
     assert_allclose(display.sample_scatters_[1].get_facecolor()[0], cmap(1.0))
+
+
+def test_untrained_network_draws_no_boundary_but_says_why(moons):
+    """An untrained network's output is flat near 0.5: its 0.5 contour would be
+    noise drawn as boundaries, so the panel shows the pale surface and a note."""
+    X, y = moons
+    untrained = MLPVisualClassifier((16, 16), learning_rate_init=0.02, random_state=0)
+    untrained.initialize(X, y)
+    display = DecisionBoundaryDisplay.from_estimator(
+        untrained, X, y=y, response_method="predict_proba"
+    )
+    assert display.boundary_line_ is None
+    assert "no sharp boundary" in display.note_.get_text()
+    # Five epochs later the boundary is sharp and drawn.
+    for _ in range(5):
+        untrained.partial_fit(X, y)
+    display = DecisionBoundaryDisplay.from_estimator(
+        untrained, X, y=y, response_method="predict_proba"
+    )
+    assert display.boundary_line_ is not None and display.note_ is None
 
 
 def test_features_and_filler_plot_a_plane_of_wider_data(iris):

@@ -123,14 +123,14 @@ def test_data_attributes_and_artists(moons):
     assert sorted(display.sample_labels) == sorted(y)
     assert len(display.panels_) == len(display.axes_) == 2
     assert display.figure_ is display.axes_[0].figure
-    first = display.panels_[0]
-    assert first.legend_ is not None and display.panels_[1].legend_ is None
-    assert "test" in [text.get_text() for text in first.legend_.get_texts()]
+    assert all(panel.legend_ is None for panel in display.panels_)
+    assert display.legend_ in display.figure_.legends
+    assert "test" in [text.get_text() for text in display.legend_.get_texts()]
     assert len(display.panels_[1].highlight_.get_offsets()) == n_test
     # decision function: a scale symmetric about 0; probabilities: [0, 1]
-    levels = first.surface_.levels
+    levels = display.panels_[0].surface_.levels
     assert levels[0] == pytest.approx(-levels[-1])
-    assert_allclose(display.panels_[1].surface_.levels, np.linspace(0, 1, 11))
+    assert_allclose(display.panels_[1].surface_.levels, np.linspace(0, 1, 21))
     assert [list(line.levels) for line in display.boundary_lines_] == [[0.0], [0.5]]
 
 

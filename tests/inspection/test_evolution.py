@@ -159,9 +159,12 @@ def test_panels_titles_and_artists(moons):
         )
         wrong = int(round((1 - display.accuracies[index]) * len(y)))
         assert len(panel.misclassified_.get_offsets()) == wrong
-        assert (panel.legend_ is not None) == (index == 0)
+        assert panel.legend_ is None  # one legend for all, below the panels
         # probabilities: one [0, 1] scale for every panel, 0.5 a level
-        assert_allclose(panel.surface_.levels, np.linspace(0, 1, 11))
+        assert_allclose(panel.surface_.levels, np.linspace(0, 1, 21))
+    labels = [text.get_text() for text in display.legend_.get_texts()]
+    assert labels[:2] == ["0", "1"] and labels[2].startswith("misclassified")
+    assert display.legend_ in display.figure_.legends
     lines = [line for line in display.boundary_lines_ if line is not None]
     assert lines and all(list(line.levels) == [0.5] for line in lines)
 
@@ -300,6 +303,13 @@ def test_save_animation_gif(moons, tmp_path):
     assert path.stat().st_size > 0
     with Image.open(path) as image:
         assert image.n_frames == len(EPOCHS)
+        durations = []
+        for frame in range(image.n_frames):
+            image.seek(frame)
+            durations.append(image.info["duration"])
+    # 250 ms a frame, and the trained network held 2 s longer before the loop.
+    assert durations[:-1] == [250] * (len(EPOCHS) - 1)
+    assert durations[-1] == 250 + 2000
     every = BoundaryEvolutionDisplay.from_estimator(
         _estimator("sknetviz"),
         X,
@@ -320,6 +330,8 @@ def test_save_animation_refuses_other_formats(moons, tmp_path):
     )
     with pytest.raises(ValueError, match=r"must end in '\.gif' or '\.mp4'"):
         display.save_animation(tmp_path / "evolution.png")
+    with pytest.raises(ValueError, match="hold must be a number of seconds"):
+        display.save_animation(tmp_path / "evolution.gif", hold=-1)
     if animation.writers.is_available("ffmpeg"):
         path = display.save_animation(tmp_path / "evolution.mp4", dpi=40)
         assert path.stat().st_size > 0
