@@ -53,31 +53,36 @@ print("weight shapes:", [coef.shape for coef in cnn.coefs_])
 # %%
 # The learned filters
 # -------------------
-# The first block shows the 8 filters of the first convolution, 3x3 weights
-# each, applied to the pixels: red weights reward ink under them, blue ones
-# penalise it, so many of them read as little stroke or edge detectors at
-# some angle. The second convolution has 16 filters that each read all 8 maps
-# of the first; each column is one filter, each row the part of it that
-# looks at one input map. These act on maps rather than pixels and rarely
-# look like anything.
-FilterDisplay.from_estimator(cnn)
+# Each block is one convolution, drawn on one colour scale centred on zero:
+# orange weights reward ink under them, blue ones penalise it, white ones
+# ignore it. The columns are the filters, numbered ``#k`` as the network
+# numbers them and sorted by the size (L2 norm) of their weights, largest
+# first, so the filters that weigh most come first. The first block's 8
+# filters are 3x3 grids applied to the pixels, and many read as little stroke
+# or edge detectors at some angle. The second convolution has 16 filters that
+# each read all 8 maps of the first: each row is the part of a filter that
+# looks at one of those maps, in the order of the first block's columns.
+# These act on maps rather than pixels and rarely look like anything.
+filters = FilterDisplay.from_estimator(cnn)
 
 # %%
 # One digit through the network
 # -----------------------------
 # We follow a test digit the network finds hard, a 4 written rather like a
-# 9. The top row shows the input digit and the probabilities the network ends
-# with, the winning class in red: 4 wins, but 9 keeps a large share. Below,
-# each row is one stage: the 8 maps
-# after the first convolution and its ReLU (bright where a filter found its
-# pattern), the same maps pooled to 4x4, the first 8 of the 16 maps of the
-# second convolution, and those pooled to 2x2. Each stage keeps less of where
-# things are and more of what is there, and the last 2x2x16 numbers are all
-# the dense layer gets to decide from.
-hard_digit = X_test[33]
+# 9, from left to right: the input digit; the 8 maps after the first
+# convolution and its ReLU, bright where a filter found its pattern; the same
+# maps pooled to 4x4; the 16 maps of the second convolution and their 2x2
+# poolings; the 64 units of the dense layer; and the class probabilities.
+# A convolution's maps and their pooled versions share one colour scale, so
+# a pooled cell has the colour of the brightest cell of its window. Each
+# stage keeps less of where things are and more of what is there, and the
+# last 2x2x16 numbers are all the dense layer gets to decide from. The
+# winning class is drawn in its class colour and the true class is outlined:
+# 4 wins, but 9 keeps a large share.
+hard_digit, true_class = X_test[33], y_test[33]
 probabilities = cnn.predict_proba([hard_digit])[0]
-print(f"true class: {y_test[33]}, probabilities: {probabilities.round(2)}")
-FeatureMapDisplay.from_estimator(cnn, hard_digit)
+print(f"true class: {true_class}, probabilities: {probabilities.round(2)}")
+maps = FeatureMapDisplay.from_estimator(cnn, hard_digit, true_class=true_class)
 
 # %%
 # The training curves
@@ -94,6 +99,6 @@ FeatureMapDisplay.from_estimator(cnn, hard_digit)
 # the top. The held-out digits were used during training, to pick the best
 # epoch, and they were drawn from the same first 1000 digits; the last 797
 # were never looked at, which makes the test score the one to report.
-TrainingCurveDisplay.from_estimator(cnn, title="SimpleCNNClassifier on digits")
+curves = TrainingCurveDisplay.from_estimator(cnn, title="SimpleCNNClassifier on digits")
 
 plt.show()
