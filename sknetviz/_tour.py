@@ -129,7 +129,7 @@ def _neuron_step(page, quick):
     page.figure(
         neuron.figure_,
         "01_neuron.png",
-        f"Hidden unit {unit} of a 4-5-3 ReLU network trained on iris, fed the "
+        f"Hidden unit {unit + 1} of a 4-5-3 ReLU network trained on iris, fed the "
         f"first flower (a setosa): four measurements times four weights, plus "
         f"the bias, make z = {neuron.z:.2f}; ReLU passes it on as "
         f"{neuron.output:.2f}.",
@@ -186,7 +186,8 @@ def _feedforward_step(page, quick):
         "03_neuron_activations.png",
         "A 2-6-4-1 tanh network on two moons, one heatmap per hidden unit over "
         "the input plane: each first-layer unit cuts the plane along a "
-        "straight line, and the second layer bends those cuts into curves.",
+        "straight line, and the second layer bends those cuts into curves. "
+        "Orange is a positive output, blue a negative one, white 0.",
     )
 
 
@@ -578,8 +579,9 @@ def _gradient_step(page, quick):
     # take off; at 0.01 it learns within 8 (and neither cure-less one does).
     epochs = 8 if quick else 20
     networks = vanishing_gradient_networks(X_train, y_train, epochs)
+    # Two by two: four panels in a row shrink to unreadable on the page.
     flows = GradientFlowDisplay.from_estimators(
-        list(networks.values()), names=list(networks)
+        list(networks.values()), names=list(networks), ncols=2
     )
     first_layer = {
         name: np.mean([r["grad_norms"][0] for r in net.history_])
