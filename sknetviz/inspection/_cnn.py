@@ -535,7 +535,9 @@ class FeatureMapDisplay:
 
         columns, width = self._columns()
         rows = max([c["rows"] for c in columns if c["kind"] == "maps"] + [1])
-        body = max(rows * (_MAP_TILE + _MAP_GAP) - _MAP_GAP, _INPUT_SIDE + 0.6)
+        maps_height = rows * (_MAP_TILE + _MAP_GAP) - _MAP_GAP
+        bars_height = 0.27 * len(self.classes)
+        body = max(maps_height, bars_height, _INPUT_SIDE + 0.6)
         bottom = 0.85  # colorbars, their ticks and labels
         size = (width, bottom + body + 0.75)
         if figure is None:
@@ -656,7 +658,8 @@ class FeatureMapDisplay:
         truth = None
         if self.true_class is not None:
             truth = int(np.flatnonzero(np.asarray(self.classes) == self.true_class)[0])
-        colors = [tint(MUTED, 0.55)] * n_classes
+        # the other classes pale, so that even a grey class colour stands out
+        colors = [tint(MUTED, 0.4)] * n_classes
         colors[winner] = class_colors(n_classes)[winner]
         ax = _inches(figure, column["x"], bottom, column["width"], body, size)
         self.bars_ = ax.barh(
