@@ -6,6 +6,7 @@ from ._cnn import FeatureMapDisplay, FilterDisplay
 from ._comparison import BoundaryComparisonDisplay
 from ._evolution import BoundaryEvolutionDisplay
 from ._gradients import GradientFlowDisplay, GradientFlowPanels
+from ._landscape import LossLandscapeDisplay
 from ._network import NetworkDiagramDisplay
 from ._neuron import NeuronDisplay
 from ._neurons import NeuronActivationDisplay
@@ -21,6 +22,7 @@ __all__ = [
     "FilterDisplay",
     "GradientFlowDisplay",
     "GradientFlowPanels",
+    "LossLandscapeDisplay",
     "NetworkDiagramDisplay",
     "NeuronActivationDisplay",
     "NeuronDisplay",
