@@ -359,7 +359,8 @@ def _evolution_step(page, quick):
 
 
 def _cnn_step(page, quick):
-    """Step 6: a small CNN on 8x8 digits: its kernels and one digit's maps."""
+    """Step 6: a small CNN on 8x8 digits: its kernels, and the maps of the
+    test digit it is least sure of."""
     from .inspection import FeatureMapDisplay, FilterDisplay
 
     X, y = load_digits(return_X_y=True)
@@ -372,24 +373,36 @@ def _cnn_step(page, quick):
         cnn.fit(X[:n_train], y[:n_train])
     X_test, y_test = X[n_train:], y[n_train:]
     accuracy = cnn.score(X_test, y_test)
-    kernels = FilterDisplay.from_estimator(cnn, max_filters=8 if quick else 16)
+    kernels = FilterDisplay.from_estimator(cnn)
     page.figure(
         kernels.figure_,
         "06_cnn_filters.png",
         f"The learned 3x3 kernels of a two-block CNN trained on {n_train} "
-        f"digits ({accuracy:.1%} right on the other {len(y_test)}): the first "
-        f"block's kernels slide over pixels, the second's over the first's "
-        f"feature maps.",
+        f"digits ({accuracy:.1%} right on the other {len(y_test)}), each block "
+        f"on one scale, white at 0: the first block's 8 slide over pixels, the "
+        f"second's 16 over the first's 8 feature maps (one row per map). "
+        f"Filters run from the largest weight norm to the smallest.",
     )
-    digit = X_test[0]
-    maps = FeatureMapDisplay.from_estimator(cnn, digit)
-    prediction = cnn.predict(digit.reshape(1, -1))[0]
+    # The digit the network hesitates over most teaches more than one it gets
+    # with p = 1.00: the smallest top probability (the first if tied).
+    probabilities = cnn.predict_proba(X_test)
+    unsure = int(np.argmin(probabilities.max(axis=1)))
+    first, second = np.argsort(-probabilities[unsure], kind="stable")[:2]
+    classes, p = cnn.classes_, probabilities[unsure]
+    verdict = "right" if classes[first] == y_test[unsure] else "wrong"
+    maps = FeatureMapDisplay.from_estimator(
+        cnn, X_test[unsure], true_class=y_test[unsure]
+    )
     page.figure(
         maps.figure_,
         "06_cnn_feature_maps.png",
-        f"One digit the CNN never saw, {y_test[0]}, on its way through it: "
-        f"convolution, pooling, convolution, pooling, then the dense layers' "
-        f"class probabilities; the network says {prediction}.",
+        f"The test digit the CNN is least sure of (test digit {unsure}, the "
+        f"lowest top probability of the {len(y_test)}), a {y_test[unsure]}, "
+        f"read left to right: convolution, pooling, convolution, pooling, the "
+        f"dense layer's units, the class probabilities. It says "
+        f"{classes[first]} with p = {p[first]:.2f}, then {classes[second]} "
+        f"with p = {p[second]:.2f}: {verdict}. Each conv block's maps share "
+        f"one colour scale with their pooling.",
     )
 
 
