@@ -437,7 +437,7 @@ class DecisionBoundaryDisplay:
             self.note_ = ax.text(
                 0.5,
                 0.03,
-                f"no sharp boundary: {what} goes from {low:.2f} to {high:.2f}",
+                f"no sharp boundary: {what} drifts slowly, {low:.2f} to {high:.2f}",
                 transform=ax.transAxes,
                 ha="center",
                 va="bottom",

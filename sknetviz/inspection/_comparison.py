@@ -223,7 +223,8 @@ class BoundaryComparisonDisplay:
         axes : array-like of matplotlib Axes, default=None
             One Axes per estimator, in order; a new figure when None.
         ncols : int, default=None
-            Panels per row of a new figure; ``min(n_estimators, 4)`` when None.
+            Panels per row of a new figure; when None, all of them up to 3,
+            2 for 4 panels and 3 for more (rows that stay legible in a page).
         plot_method : {'contourf', 'contour', 'pcolormesh'}, default='contourf'
         **kwargs : dict
             Passed to every panel's :meth:`DecisionBoundaryDisplay.plot`.
@@ -321,7 +322,8 @@ class BoundaryComparisonDisplay:
         axes : array-like of matplotlib Axes, default=None
             One Axes per estimator; a new figure when None.
         ncols : int, default=None
-            Panels per row of a new figure; ``min(n_estimators, 4)`` when None.
+            Panels per row of a new figure; when None, all of them up to 3,
+            2 for 4 panels and 3 for more (rows that stay legible in a page).
         **kwargs : dict
             Passed to :meth:`plot` (``plot_method``) and to every panel's
             :meth:`DecisionBoundaryDisplay.plot`.

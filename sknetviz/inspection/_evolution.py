@@ -361,7 +361,8 @@ class BoundaryEvolutionDisplay:
         axes : array-like of matplotlib Axes, default=None
             One Axes per panel, in epoch order; a new figure when None.
         ncols : int, default=None
-            Panels per row of a new figure; ``min(n_panels, 4)`` when None.
+            Panels per row of a new figure; when None, all of them up to 3,
+            2 for 4 panels and 3 for more (rows that stay legible in a page).
         plot_method : {'contourf', 'contour', 'pcolormesh'}, default='contourf'
         **kwargs : dict
             Passed to every panel's :meth:`DecisionBoundaryDisplay.plot`.
@@ -532,7 +533,8 @@ class BoundaryEvolutionDisplay:
         axes : array-like of matplotlib Axes, default=None
             One Axes per epoch; a new figure when None.
         ncols : int, default=None
-            Panels per row of a new figure; ``min(len(epochs), 4)`` when None.
+            Panels per row of a new figure; when None, all of them up to 3,
+            2 for 4 panels and 3 for more (rows that stay legible in a page).
         **kwargs : dict
             Passed to every panel's :meth:`DecisionBoundaryDisplay.plot`.
 

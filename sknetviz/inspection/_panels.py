@@ -7,6 +7,21 @@ import numpy as np
 from ._style import PANEL_SIZE
 
 
+def default_columns(n_panels):
+    """Columns of a grid of panels that stays legible on a page: all panels
+    up to 3 in one row, 4 as 2 x 2, more in rows of 3.
+
+    Examples
+    --------
+    >>> from sknetviz.inspection._panels import default_columns
+    >>> [default_columns(n) for n in range(1, 8)]
+    [1, 2, 3, 2, 3, 3, 3]
+    """
+    if n_panels <= 3:
+        return n_panels
+    return 2 if n_panels == 4 else 3
+
+
 def panel_axes(n_panels, axes, ncols, what):
     """The figure and one Axes per panel: the given ones, or a new grid.
 
@@ -16,7 +31,7 @@ def panel_axes(n_panels, axes, ncols, what):
     axes : array-like of matplotlib Axes or None
         Exactly ``n_panels`` of them, in panel order, when given.
     ncols : int or None
-        Columns of the new grid; ``min(n_panels, 4)`` when None.
+        Columns of the new grid; when None, :func:`default_columns`.
     what : str
         Name of the display, for the error messages.
 
@@ -36,7 +51,7 @@ def panel_axes(n_panels, axes, ncols, what):
             )
         return axes[0].figure, axes
     if ncols is None:
-        ncols = min(n_panels, 4)
+        ncols = default_columns(n_panels)
     if not (isinstance(ncols, int | np.integer) and ncols >= 1):
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}.")
     ncols = min(int(ncols), n_panels)
@@ -78,6 +93,8 @@ def shared_legend(figure, panels):
         return None
     first = panels[0]
     handles, labels = first.ax_.get_legend_handles_labels()
+    # A count of mistakes belongs to one panel (its title has the accuracy).
+    labels = [label.split(" (")[0] for label in labels]
     for panel in panels:
         if panel.legend_ is not None:
             panel.legend_.remove()
