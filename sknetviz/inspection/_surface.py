@@ -16,9 +16,8 @@ from ._grid import (
     plane_grid,
     plane_labels,
 )
+from ._style import SEQUENTIAL_CMAP, highlight_kwargs, sample_kwargs, styled
 
-SEQUENTIAL_CMAP = "viridis"
-"""str: the colormap of values that have no natural middle, as predictions."""
 CONTOUR_LEVELS = 15
 """int: most bands of a filled contour; enough to read the surface as continuous."""
 
@@ -130,6 +129,7 @@ class PredictionSurfaceDisplay:
         self.xlim = xlim
         self.ylim = ylim
 
+    @styled
     def plot(
         self,
         plot_method="contourf",
@@ -218,24 +218,15 @@ class PredictionSurfaceDisplay:
             self.sample_scatter_ = ax.scatter(
                 self.samples[:, 0],
                 self.samples[:, 1],
-                c=self.sample_targets,
-                cmap=cmap,
-                norm=norm,
-                edgecolors="white",
-                linewidths=0.8,
-                s=26,
+                **sample_kwargs(c=self.sample_targets, cmap=cmap, norm=norm),
             )
         if self.highlight is not None:
             self.highlight_ = ax.scatter(
                 self.highlight[:, 0],
                 self.highlight[:, 1],
-                facecolors="none",
-                edgecolors="black",
-                s=90,
-                linewidth=1.3,
-                label="highlighted",
+                **highlight_kwargs(label="highlighted"),
             )
-            ax.legend(loc="best", fontsize="small", framealpha=0.8)
+            ax.legend(loc="best")
 
     @classmethod
     def from_estimator(
