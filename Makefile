@@ -36,8 +36,12 @@ $(VENV)/.installed-docs: $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	MPLBACKEND=Agg $(BIN)/python -m sknetviz tour --quick --out sknetviz-tour
 
+# The README shows three of the full tour's pictures: `make tour` refreshes them.
+README_PICTURES := 05_boundary_evolution.png 06_cnn_feature_maps.png 07_depth_comparison.png
+
 tour: $(VENV)/.installed
 	MPLBACKEND=Agg $(BIN)/python -m sknetviz tour --out sknetviz-tour
+	cd sknetviz-tour && cp $(README_PICTURES) ../docs/_static/tour/
 
 VERSIONS := import numpy, scipy, sklearn, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "matplotlib", matplotlib.__version__)
 
