@@ -782,7 +782,10 @@ class LossLandscapeDisplay:
         self.colorbar_ = None
         if colorbar:
             self.colorbar_ = figure.colorbar(
-                self.surfaces_[0], ax=list(axes), label=self.loss_label
+                self.surfaces_[0],
+                ax=list(axes),
+                label=self.loss_label,
+                pad=0.05 / len(axes),  # a fraction of the whole row's width
             )
             self.colorbar_.set_ticks(_loss_ticks(levels[0], levels[-1]))
             self.colorbar_.ax.yaxis.set_major_formatter(
