@@ -74,6 +74,12 @@ sphinx_gallery_conf = {
     "backreferences_dir": "generated/backreferences",
     "reference_url": {"sknetviz": None},
     "write_computation_times": False,
+    # Every figure also at twice its pixels (200 dpi), which high-density
+    # screens take through srcset: text stays sharp in multi-panel figures.
+    "image_srcset": ["2x"],
+    # A cell ending in a display or a matplotlib call would print its repr
+    # (<...Display object at 0x...>) under the code: never print those.
+    "ignore_repr_types": r"matplotlib\.|sknetviz\.",
 }
 
 # -- HTML ---------------------------------------------------------------------
