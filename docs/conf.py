@@ -60,7 +60,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": ("styled_scraper",),
     "within_subsection_order": "gallery_order.ChapterOrder",
     "run_stale_examples": False,
     "only_warn_on_example_error": False,
@@ -74,9 +74,8 @@ sphinx_gallery_conf = {
     "backreferences_dir": "generated/backreferences",
     "reference_url": {"sknetviz": None},
     "write_computation_times": False,
-    # Every figure also at twice its pixels (200 dpi), which high-density
-    # screens take through srcset: text stays sharp in multi-panel figures.
-    "image_srcset": ["2x"],
+    # Every figure at the style's 150 dpi (docs/sphinxext/styled_scraper.py):
+    # sharp text in multi-panel figures without a second, 2x copy of each.
     # A cell ending in a display or a matplotlib call would print its repr
     # (<...Display object at 0x...>) under the code: never print those.
     "ignore_repr_types": r"matplotlib\.|sknetviz\.",

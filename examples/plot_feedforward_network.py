@@ -63,8 +63,9 @@ neurons = NeuronActivationDisplay.from_estimator(network, X, y=y, grid_resolutio
 # The output
 # ----------
 # The output neuron mixes the four maps of the second layer into one
-# probability. Where it crosses one half the predicted class changes: the
-# decision boundary, which now bends around both moons. Crossed-out points
+# probability, drawn as pale tints of the two class colours, white where it
+# is one half. There the predicted class changes: the decision boundary, the
+# dark line, which now bends around both moons. Crossed-out points
 # are the training points the network gets wrong: the noise has pushed a few
 # points across into the other moon's side.
 DecisionBoundaryDisplay.from_estimator(
@@ -72,8 +73,6 @@ DecisionBoundaryDisplay.from_estimator(
     X,
     y=y,
     response_method="predict_proba",
-    cmap="RdBu_r",
-    alpha=0.8,
     title="the output: probability of class 1",
 )
 

@@ -96,7 +96,6 @@ BoundaryComparisonDisplay.from_estimators(
     X,
     y,
     names=list(networks),
-    ncols=5,
     grid_resolution=60,
 )
 

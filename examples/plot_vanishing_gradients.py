@@ -154,7 +154,9 @@ cured = {
     name: MLPVisualClassifier(**ten_sigmoids, **way).fit(X_train, y_train)
     for name, way in ways.items()
 }
-cures = GradientFlowDisplay.from_estimators(list(cured.values()), names=list(cured))
+cures = GradientFlowDisplay.from_estimators(
+    list(cured.values()), names=list(cured), ncols=2
+)
 
 # %%
 # With the small weights the error shrinks at every layer on its way back:
