@@ -21,6 +21,8 @@ from ._style import (
     CLASS_COLORS,
     FONT_SIZES,
     MUTED,
+    PAPER,
+    SEQUENTIAL_CMAP,
     TINT,
     binary_tint_cmap,
     boundary_kwargs,
@@ -305,12 +307,12 @@ class DecisionBoundaryDisplay:
             kwargs["cmap"] = binary_tint_cmap(binary_colors)
             if strength == 1.0:
                 kwargs["cmap"] = mpl.colors.LinearSegmentedColormap.from_list(
-                    "binary", [binary_colors[0], "white", binary_colors[1]]
+                    "binary", [binary_colors[0], PAPER, binary_colors[1]]
                 )
             if not {"levels", "norm", "vmin", "vmax"} & set(kwargs):
                 kwargs.update(self._binary_scale(plot_method))
         else:
-            cmap = kwargs.get("cmap", "viridis")
+            cmap = kwargs.get("cmap", SEQUENTIAL_CMAP)
             cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
             binary_colors = cmap([0.0, 1.0])
         self._draw_surface(mpl, ax, plot_method, kwargs)
@@ -366,7 +368,12 @@ class DecisionBoundaryDisplay:
                 kwargs["levels"] = np.arange(self.n_classes + 1) - 0.5
         if plot_method == "contour":
             self.surface_ = plot_func(
-                self.xx0, self.xx1, self.response, colors="black", **kwargs
+                # Black, as scikit-learn draws (and its tests check) them.
+                self.xx0,
+                self.xx1,
+                self.response,
+                colors="black",
+                **kwargs,
             )
             return
         if self.multiclass_colors is None:
@@ -443,7 +450,7 @@ class DecisionBoundaryDisplay:
                 va="bottom",
                 color=MUTED,
                 fontsize=FONT_SIZES["note"],
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+                bbox={"facecolor": PAPER, "edgecolor": "none", "alpha": 0.8},
             )
 
     def _sample_colors(self, labels, binary_colors):

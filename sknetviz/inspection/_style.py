@@ -46,7 +46,10 @@ INK = "#262626"
 MUTED = "#8a8a8a"
 """str: secondary lines (grids, guides, the untrained network's notes)."""
 
-EDGE_COLOR = "white"
+PAPER = "white"
+"""str: the background: the middle of every tint and diverging map."""
+
+EDGE_COLOR = PAPER
 """str: the edge of every sample marker, which keeps it visible on any tint."""
 
 DIVERGING_CMAP = "sknetviz_diverging"
@@ -123,6 +126,7 @@ def styled(plot):
         with mpl.rc_context(RC_PARAMS):
             return plot(*args, **kwargs)
 
+    wrapper.styled = True
     return wrapper
 
 

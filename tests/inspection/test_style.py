@@ -7,7 +7,10 @@ measures colour differences as CIELAB Delta E (CIE76). A Delta E of about 2
 is just noticeable; 10 and more reads as a different colour at a glance.
 """
 
+import ast
 import itertools
+import re
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -15,6 +18,7 @@ import pytest
 
 matplotlib.use("Agg")
 
+from sknetviz import inspection  # noqa: E402
 from sknetviz.inspection import _style  # noqa: E402
 
 # Machado et al. (2009), severity 1.0; they act on linear RGB.
@@ -190,3 +194,52 @@ def test_styled_draws_under_the_style_and_restores_the_settings():
 def test_symmetric_limit():
     assert _style.symmetric_limit([-3.0, 2.0, np.nan]) == 3.0
     assert _style.symmetric_limit([0.0, 0.0]) == 1.0
+
+
+INSPECTION = Path(_style.__file__).parent
+NAMED_MAPS = {"viridis", "RdBu", "RdBu_r", "coolwarm", "bwr", "seismic", "PuOr"}
+
+
+def code_strings(source):
+    """The string literals of a module's code, docstrings left out."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(
+            node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+        )
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(p.name for p in INSPECTION.glob("_*.py") if p.name != "_style.py"),
+)
+def test_displays_take_colours_and_sizes_from_the_style(module):
+    """No display module's code names a colour by hex code or a colormap, or
+    sets a dpi of its own: those live in _style.py, so that a change of look
+    is one edit."""
+    source = (INSPECTION / module).read_text(encoding="utf-8")
+    strings = code_strings(source)
+    assert not [text for text in strings if re.fullmatch(r"#[0-9a-fA-F]{6}", text)]
+    assert not set(strings) & NAMED_MAPS
+    assert not re.findall(r"\bdpi\s*=\s*\d", source)
+
+
+@pytest.mark.parametrize("name", inspection.__all__)
+def test_every_display_draws_under_the_style(name):
+    display = getattr(inspection, name)
+    assert getattr(display.plot, "__wrapped__", None) is not None
+    assert display.plot.__qualname__.endswith(".plot")
+    assert getattr(display.plot, "styled", False)
