@@ -297,11 +297,48 @@ def keras_example(epochs=60, random_state=0):
     return model, model.score(X_test, y_test)
 
 
+def _loss_landscape(page, quick):
+    """Three learning rates of plain gradient descent, as walks on one slice
+    of the loss."""
+    from .inspection import LossLandscapeDisplay
+
+    X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    network = MLPVisualClassifier(
+        (16, 16), solver="sgd", momentum=0.0, batch_size=200, random_state=0
+    )
+    learning_rates = (0.03, 1.0, 10.0)
+    epochs = 30 if quick else 40
+    landscape = LossLandscapeDisplay.from_learning_rates(
+        network,
+        X,
+        y,
+        learning_rates,
+        max_epochs=epochs,
+        grid_resolution=31 if quick else 51,
+    )
+    small, good, large = (losses[-1] for losses in landscape.path_losses)
+    start = landscape.path_losses[0][0]
+    flies = "off the plot" if "leaves the plot" in landscape.notes_[2] else "about"
+    page.figure(
+        landscape.figure_,
+        "04_loss_landscape.png",
+        f"The same walk seen from above: the loss of the 2-16-16-1 network on "
+        f"a slice through its 337 weights (the plane its path moved in most; "
+        f"dark is low), with the weights after each epoch as dots. All three "
+        f"runs start at a loss of {start:.2f}. At rate 0.03 the steps are too "
+        f"short to reach the valley in {epochs} epochs ({small:.2f}); at 1 they "
+        f"stride down into it ({good:.2f}); at 10 the first step jumps over it "
+        f"and {flies}, to {large:.1f}, mostly the L2 penalty on blown-up "
+        f"weights.",
+    )
+
+
 def _learning_step(page, quick):
     """Step 4: gradient descent's step size, and the guide's Keras example."""
     from .inspection import TrainingCurveDisplay
 
     _sgd_curves(page, quick)
+    _loss_landscape(page, quick)
     epochs = 30 if quick else 60
     console = io.StringIO()
     with contextlib.redirect_stdout(console):
