@@ -5,9 +5,10 @@ import numpy as np
 from ._adapters import network_view
 from ._style import CLASS_COLORS, FIGURE_SIZE, INK, LINE_WIDTHS, MUTED, styled, tint
 
-# Training, validation and the validation score: the first three colours of
-# the palette, in its order.
-_TRAINING_COLOR, _VALIDATION_COLOR, _SCORE_COLOR = CLASS_COLORS[:3]
+# Training and validation: the first two colours of the palette. The score,
+# a step function of few held-out samples, is secondary: a thin grey line.
+_TRAINING_COLOR, _VALIDATION_COLOR = CLASS_COLORS[:2]
+_SCORE_COLOR = MUTED
 
 
 def _series(history, key):
@@ -257,8 +258,7 @@ class TrainingCurveDisplay:
             self.epochs,
             self.val_score,
             color=_SCORE_COLOR,
-            linestyle="--",
-            linewidth=LINE_WIDTHS["curve"] * 0.8,
+            linewidth=LINE_WIDTHS["curve"] * 0.6,
             label=f"validation {self.score_name}",
         )[0]
         self.score_ax_.set_ylabel(f"validation {self.score_name}", color=_SCORE_COLOR)

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sknetviz import MLPVisualClassifier
 from sknetviz.inspection import TrainingCurveDisplay
-from sknetviz.inspection._style import CLASS_COLORS, INK
+from sknetviz.inspection._style import CLASS_COLORS, INK, MUTED
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -117,10 +117,10 @@ def test_curves_take_their_colours_from_the_style(moons):
     X, y = moons
     clf = _net("sknetviz", early_stopping=True, max_iter=15).fit(X, y)
     display = TrainingCurveDisplay.from_estimator(clf)
-    training, validation, score = (to_rgba(color) for color in CLASS_COLORS[:3])
+    training, validation = (to_rgba(color) for color in CLASS_COLORS[:2])
     assert to_rgba(display.loss_line_.get_color()) == training
     assert to_rgba(display.val_loss_line_.get_color()) == validation
-    assert to_rgba(display.val_score_line_.get_color()) == score
+    assert to_rgba(display.val_score_line_.get_color()) == to_rgba(MUTED)
     assert to_rgba(display.best_epoch_line_.get_color()) == to_rgba(INK)
 
 
