@@ -95,18 +95,24 @@ BoundaryComparisonDisplay.from_estimators(
 # the L2 penalty again, holding out a quarter of the points as the early
 # stopping run did but with a patience longer than the training, so that
 # neither stops: ``early_stopping=True`` only serves to measure the held-out
-# loss after every epoch. The shaded area is the gap between the training
-# and the held-out loss. We leave out the held-out accuracy, which on 10
+# loss after every epoch. We leave out the held-out accuracy, which on 10
 # points only jumps between a few values.
 #
+# The two curves are compared like with like. The held-out loss is the
+# cross-entropy alone, so the training curve is too: the history's
+# ``'data_loss'``, the training loss without the penalty. (``loss_curve_``
+# keeps the penalty, as scikit-learn's does, since that is what the network
+# minimises.) The shading marks the gap, where the held-out loss is above
+# the training loss.
+#
 # Without a cure, the training loss heads to zero while the held-out loss,
-# after a dip, turns upwards at around epoch 30 and keeps climbing: from there
-# on, each epoch makes the network better at its training points and worse
-# at anything else. With the penalty the held-out loss levels off and stays
-# there. Its training loss includes the penalty term itself, which is why it
-# sits above the held-out loss: what matters is that the held-out curve no
-# longer climbs.
-fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained")
+# after a dip, turns upwards at around epoch 30 and keeps climbing: from
+# there on, each epoch makes the network better at its training points and
+# worse at anything else, and the gap widens. With the penalty the network
+# is not allowed to drive its training loss to zero: once the penalty starts
+# to bite, the training loss rises again, and the two losses end close
+# together. What matters is that the held-out curve no longer climbs.
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
 watched = dict(early_stopping=True, validation_fraction=0.25)
 for ax, (title, alpha) in zip(axes, [("no cure", 1e-4), ("L2 penalty, alpha=1", 1.0)]):
     network = MLPVisualClassifier(**{**big, "max_iter": 300}, alpha=alpha, **watched)
@@ -147,22 +153,33 @@ for augment in (False, True):
 # part of the ink off the edge: the network trains on cropped digits and is
 # tested on whole ones. On images with a margin around the object the same
 # shifts cost nothing and help more.
-fig, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
-positions = np.arange(2)
-for offset, (label, index) in zip((-0.2, 0.2), (("training", 0), ("test", 1))):
-    ax.bar(
-        positions + offset,
-        [accuracies[False][index], accuracies[True][index]],
-        width=0.4,
-        label=label,
-    )
+#
+# Accuracies this close to each other are easier to compare as dots on a
+# shared scale than as bars: each row joins a network's training accuracy
+# (open dot) to its test accuracy (filled dot), and the length of the line
+# is its gap. The dotted line is the test accuracy without augmentation, the
+# baseline to beat.
+fig, ax = plt.subplots(figsize=(6.4, 2.8), layout="constrained")
+rows = np.array([1, 0])  # augment=False on top
+train_scores = [accuracies[augment][0] for augment in (False, True)]
+test_scores = [accuracies[augment][1] for augment in (False, True)]
+ax.hlines(rows, test_scores, train_scores, color="0.6", linewidth=2)
+ax.axvline(test_scores[0], color="0.6", linestyle=":", linewidth=1)
+ax.scatter(train_scores, rows, s=60, facecolors="white", edgecolors="0.15", zorder=3)
+ax.scatter(test_scores, rows, s=60, color="0.15", zorder=3)
+for score, text in ((train_scores[0], "training"), (test_scores[0], "test")):
+    ax.annotate(
+        text, (score, rows[0]), xytext=(0, 8), textcoords="offset points",
+        ha="center", va="bottom", fontsize=9,
+    )  # fmt: skip
 ax.set(
-    xticks=positions,
-    xticklabels=["augment=False", "augment=True"],
-    ylim=(0.8, 1.0),
-    ylabel="accuracy",
-    title="SimpleCNNClassifier, 500 digits",
+    yticks=rows,
+    yticklabels=["augment=False", "augment=True"],
+    ylim=(-0.6, 1.8),
+    xlim=(min(test_scores) - 0.02, 1.01),
+    xlabel="accuracy",
+    title="SimpleCNNClassifier, 500 training digits",
 )
-ax.legend(loc="lower right")
+ax.grid(axis="x", alpha=0.3)
 
 plt.show()

@@ -43,12 +43,15 @@ for dropout in (0.0, 0.3):
     histories[dropout] = model.history_
 
 # %%
-# 'loss' is averaged over the epoch's minibatches with dropout on; 'val_loss'
-# is measured on the held-out digits after the epoch, with dropout off. Without
-# dropout the training loss keeps falling while the validation loss flattens
-# out: the widening gap is the network memorising its training set. With dropout the
-# noisy training loss stays above the validation loss, and the validation loss
-# is still falling at epoch 60: less memorising, slower learning.
+# 'data_loss' is the training loss averaged over the epoch's minibatches with
+# dropout on; 'val_loss' is measured on the held-out digits after the epoch,
+# with dropout off. Neither includes the L2 penalty, so the two compare;
+# 'loss', the value of ``loss_curve_``, is 'data_loss' plus the penalty, the
+# objective the network minimises. Without dropout the training loss keeps
+# falling while the validation loss flattens out: the widening gap is the
+# network memorising its training set. With dropout the noisy training loss
+# stays above the validation loss, and the validation loss is still falling
+# at epoch 60: less memorising, slower learning.
 #
 # 'grad_norms' holds one number per weight matrix, input side first: the size
 # of its gradient, averaged over the epoch's batches. On a log scale a layer
@@ -60,7 +63,10 @@ grad_axes[1].sharey(grad_axes[0])
 colors = {0.0: "tab:blue", 0.3: "tab:red"}
 for dropout, history in histories.items():
     epochs = [record["epoch"] for record in history]
-    for key, linestyle, what in (("loss", "-", "train"), ("val_loss", "--", "val")):
+    for key, linestyle, what in (
+        ("data_loss", "-", "train"),
+        ("val_loss", "--", "val"),
+    ):
         ax_loss.plot(
             epochs,
             [record[key] for record in history],
@@ -85,7 +91,7 @@ fig.tight_layout()
 
 # %%
 # The displays of :mod:`sknetviz.inspection` read the same records:
-# :class:`~sknetviz.inspection.TrainingCurveDisplay` draws 'loss' and
-# 'val_loss' (and 'val_score'), and
+# :class:`~sknetviz.inspection.TrainingCurveDisplay` draws 'data_loss' and
+# 'val_loss' (and 'val_score', marking the best epoch), and
 # :class:`~sknetviz.inspection.GradientFlowDisplay` draws 'grad_norms'.
 plt.show()
