@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo tour test test-oldest docs bench accuracy clean
+.PHONY: demo tour test test-oldest baselines docs bench accuracy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test: $(VENV)/.installed-test
 test-oldest: $(VENV_OLDEST)/.installed
 	$(VENV_OLDEST)/bin/python -c '$(VERSIONS)'
 	MPLBACKEND=Agg $(VENV_OLDEST)/bin/python -m pytest -q $(PARALLEL)
+
+# Redraw the baseline images of the image-comparison tests after an intended
+# change of look (docs/contributing.md); commit them with the change.
+baselines: $(VENV)/.installed-test
+	MPLBACKEND=Agg $(BIN)/python tests/inspection/test_images.py
 
 # The HTML docs, gallery examples run, warnings treated as errors.
 docs: $(VENV)/.installed-docs
