@@ -48,18 +48,17 @@ networks = {
         **{**big, "n_iter_no_change": 50}, early_stopping=True, validation_fraction=0.25
     ),
 }
-names = []
+new_accuracies = []
 for name, network in networks.items():
     network.fit(X_train, y_train)
-    new_accuracy = network.score(X_new, y_new)
-    names.append(f"{name}\naccuracy on 1000 new points: {new_accuracy:.2f}")
+    new_accuracies.append(network.score(X_new, y_new))
     print(f"{name:>20}: {network.n_iter_} epochs")
 
 # %%
 # Four boundaries
 # ---------------
-# Each panel gives the accuracy on the new points and, on its last line, on
-# the 40 training points; crosses mark the training points on the wrong side.
+# Each panel gives the accuracy on the 40 training points and on the 1000
+# new points; crosses mark the training points on the wrong side.
 #
 # * With **no cure** the boundary twists to put every training point on its
 #   side: training accuracy 1.00, far above the accuracy on new points. The
@@ -84,9 +83,13 @@ for name, network in networks.items():
 # How much each cure helps changes from one draw of the data to another, but
 # on most draws all three narrow the gap between training accuracy and
 # accuracy on new data.
-BoundaryComparisonDisplay.from_estimators(
-    list(networks.values()), X_train, y_train, names=names, grid_resolution=80
+comparison = BoundaryComparisonDisplay.from_estimators(
+    list(networks.values()), X_train, y_train, grid_resolution=80
 )
+for ax, name, train, new in zip(
+    comparison.axes_, networks, comparison.train_scores, new_accuracies
+):
+    ax.set_title(f"{name}\ntrain {train:.2f} · new points {new:.2f}")
 
 # %%
 # The gap, epoch by epoch
