@@ -485,22 +485,32 @@ def _augmented(X, y, copies, noise, random_state):
 
 
 def _overfitting_networks(X, y, quick):
-    """A network left to overfit and four cured ones, all fitted on X, y."""
+    """A network left to overfit and four cured ones, all fitted on X, y.
+
+    Each takes the same number of full-batch steps at the same rate; only
+    its cure differs.
+    """
+    n_steps = 400 if quick else 1500
     common = dict(
         hidden_layer_sizes=(64, 64),
-        learning_rate_init=0.003,
-        max_iter=400 if quick else 1500,
+        learning_rate_init=0.01,
+        max_iter=n_steps,
         n_iter_no_change=10_000,  # train every epoch so the overfitting shows
         random_state=0,
     )
-    original = (X, y)
+    # Augmentation as it is meant: every step trains on a fresh jitter of the
+    # points, never the same one twice, so there are no points to learn by
+    # heart. (A few fixed copies would only give a few more points to wrap.)
+    X_jittered, y_jittered = _augmented(
+        X, y, copies=n_steps - 1, noise=0.3, random_state=0
+    )
     runs = {
-        "no cure": (MLPVisualClassifier(**common), original),
-        "L2 penalty, alpha=1": (MLPVisualClassifier(**common, alpha=1.0), original),
-        "dropout, rate 0.5": (MLPVisualClassifier(**common, dropout=0.5), original),
-        "augmentation: 10 jittered copies": (
-            MLPVisualClassifier(**common),
-            _augmented(X, y, copies=10, noise=0.2, random_state=0),
+        "no cure": (MLPVisualClassifier(**common), (X, y)),
+        "L2 penalty (alpha=1)": (MLPVisualClassifier(**common, alpha=1.0), (X, y)),
+        "dropout (0.5)": (MLPVisualClassifier(**common, dropout=0.5), (X, y)),
+        "augmentation (jitter 0.3)": (
+            MLPVisualClassifier(**{**common, "max_iter": 1}, batch_size=len(X)),
+            (X_jittered, y_jittered),
         ),
         "early stopping": (
             MLPVisualClassifier(
@@ -508,7 +518,7 @@ def _overfitting_networks(X, y, quick):
                 early_stopping=True,
                 validation_fraction=0.3,
             ),
-            original,
+            (X, y),
         ),
     }
     with _short_training():
@@ -521,37 +531,81 @@ def _overfitting_networks(X, y, quick):
 
 def _overfitting_step(page, quick):
     """Step 8: an overfitted network and four cures, as boundaries and curves."""
-    from .inspection import BoundaryComparisonDisplay
+    import matplotlib.pyplot as plt
 
-    X, y = make_moons(n_samples=60, noise=0.35, random_state=2)
+    from .inspection import BoundaryComparisonDisplay
+    from .inspection._style import PANEL_SIZE
+
+    X, y = make_moons(n_samples=100, noise=0.35, random_state=2)
     # Judged on many fresh points: a test set of a few dozen would be too noisy
     # to rank the cures, and too crowded to draw.
     X_new, y_new = make_moons(n_samples=2000, noise=0.35, random_state=99)
     networks, common = _overfitting_networks(X, y, quick)
+    figure, grid = plt.subplots(
+        2, 3, figsize=(3 * PANEL_SIZE[0], 2 * PANEL_SIZE[1]), layout="constrained"
+    )
     comparison = BoundaryComparisonDisplay.from_estimators(
         list(networks.values()),
         X,
         y,
-        names=list(networks),
         grid_resolution=50 if quick else 100,
-        ncols=5,
+        axes=grid.ravel()[:5],
     )
     new_scores = [network.score(X_new, y_new) for network in networks.values()]
     for ax, name, train, new in zip(
         comparison.axes_, networks, comparison.train_scores, new_scores
     ):
-        ax.set_title(f"{name}\naccuracy: train {train:.2f}, new data {new:.2f}")
+        ax.set_title(f"{name}\ntrain {train:.2f} · new data {new:.2f}")
+    _accuracy_dots(grid[1, 2], list(networks), comparison.train_scores, new_scores)
     page.figure(
-        comparison.figure_,
+        figure,
         "08_overfitting_cures.png",
-        f"60 noisy points of two moons. Left alone, a 2-64-64-1 network wraps "
+        f"100 noisy points of two moons, and a 2-64-64-1 network trained for "
+        f"{common['max_iter']} full-batch steps five ways. Left alone, it wraps "
         f"its boundary around single points: {comparison.train_scores[0]:.2f} "
         f"right on its own data but {new_scores[0]:.2f} on 2000 new points. A "
-        f"weight penalty, dropout, jittered copies of the data and stopping "
-        f"early each give a smoother boundary, and new-data accuracies of "
-        f"{', '.join(f'{score:.2f}' for score in new_scores[1:])}.",
+        f"weight penalty, dropout, a fresh jitter of the points at every step "
+        f"and stopping early each smooth the boundary and lift the new-data "
+        f"accuracy, to {', '.join(f'{score:.2f}' for score in new_scores[1:])} "
+        f"(bottom right: open dots on the training points, filled on new ones; "
+        f"the dotted line is the uncured network on new points).",
     )
     _validation_curves(page, common, X, y, networks["early stopping"])
+
+
+def _accuracy_dots(ax, names, train_scores, new_scores):
+    """One row per network: its accuracy on its training points and on new ones.
+
+    The dotted line is the uncured network's accuracy on new points, the
+    baseline a cure must beat.
+    """
+    from .inspection._style import FONT_SIZES, INK, LINE_WIDTHS, MARKER_SIZES, MUTED
+
+    rows = np.arange(len(names))[::-1]  # the first network on top, as read
+    ax.hlines(rows, new_scores, train_scores, color=MUTED, linewidth=2)
+    ax.axvline(
+        new_scores[0], color=MUTED, linestyle=":", linewidth=LINE_WIDTHS["guide"]
+    )
+    size = MARKER_SIZES["highlight"] * 0.6
+    ax.scatter(train_scores, rows, s=size, facecolors="white", edgecolors=INK, zorder=3)
+    ax.scatter(new_scores, rows, s=size, color=INK, zorder=3)
+    # Labelled where they are first seen, instead of a legend to look up.
+    for score, text in ((train_scores[0], "training"), (new_scores[0], "new data")):
+        ax.annotate(
+            text,
+            (score, rows[0]),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=FONT_SIZES["note"],
+            color=INK,
+        )
+    ax.set_yticks(rows, [name.split(" (")[0] for name in names])
+    ax.set_ylim(rows.min() - 0.6, rows.max() + 0.9)
+    ax.set_xlim(min(new_scores) - 0.05, 1.0)
+    ax.set_title("accuracy")
+    ax.grid(axis="x", color=MUTED, alpha=0.25)
 
 
 def _validation_curves(page, common, X, y, early_stopped):
@@ -559,27 +613,32 @@ def _validation_curves(page, common, X, y, early_stopped):
     import matplotlib.pyplot as plt
 
     from .inspection import TrainingCurveDisplay
+    from .inspection._style import FIGURE_SIZE
 
     watched = MLPVisualClassifier(
         **common, early_stopping=True, validation_fraction=0.3
     )
     with _short_training():
         watched.fit(X, y)
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
-    TrainingCurveDisplay.from_estimator(
-        watched, ax=axes[0], title="no cure, a validation set watched"
+    figure, axes = plt.subplots(
+        1, 2, figsize=(2 * FIGURE_SIZE[0], FIGURE_SIZE[1]), layout="constrained"
     )
     TrainingCurveDisplay.from_estimator(
+        watched, ax=axes[0], log_scale=True, title="no cure, a validation set watched"
+    )
+    stopped = TrainingCurveDisplay.from_estimator(
         early_stopped, ax=axes[1], title="early stopping"
     )
     page.figure(
         figure,
         "08_early_stopping.png",
-        f"The uncured network with 30% of its data held out for validation: the "
-        f"training loss keeps falling while the validation loss turns and "
-        f"climbs, the widening gap that is overfitting. Early stopping ends "
-        f"training once the validation accuracy has not improved for 100 "
-        f"epochs (here after {early_stopped.n_iter_}) and keeps the best weights.",
+        f"The uncured network with 30% of its data held out for validation. "
+        f"Both losses leave out the L2 penalty, so they compare: the training "
+        f"loss keeps falling while the validation loss turns and climbs, and "
+        f"the shaded gap between them widens: that is overfitting. Early "
+        f"stopping ends training once the validation accuracy has not improved "
+        f"for 100 epochs (here after {early_stopped.n_iter_}) and keeps the "
+        f"weights of its best epoch ({stopped.best_epoch}, dotted line).",
     )
 
 
