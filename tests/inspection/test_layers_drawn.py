@@ -142,7 +142,7 @@ def test_network_diagram_heads_and_skips(bn_residual, tmp_path):
 
 def test_training_and_gradient_displays_on_bn_residual(bn_residual):
     curve = TrainingCurveDisplay.from_estimator(bn_residual)
-    assert curve.loss.tolist() == bn_residual.loss_curve_
+    assert curve.loss.tolist() == [r["data_loss"] for r in bn_residual.history_]
     flow = GradientFlowDisplay.from_estimator(bn_residual)
     assert flow.grad_norms.shape == (bn_residual.n_iter_, len(bn_residual.coefs_))
     assert flow.layer_names[1] == "layer 2: 6→6"
