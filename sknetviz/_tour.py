@@ -9,6 +9,7 @@ that shows every figure with its caption.
 
 import contextlib
 import html
+import inspect
 import io
 import sys
 import time
@@ -29,9 +30,8 @@ from ._cnn import SimpleCNNClassifier
 from ._mlp import MLPVisualClassifier
 from ._neuralnet import NeuralNetClassifier
 from .datasets import make_spiral
+from .inspection._style import DPI
 from .nn import Dense
-
-PNG_DPI = 100
 
 
 @dataclass
@@ -45,7 +45,7 @@ class TourPage:
 
     entries : list of dict, default=[]
         One per figure or listing, in order: 'kind' ('image' or 'listing'),
-        'caption', and 'path' (images) or 'text' (listings).
+        'caption', and 'path' and 'call' (images) or 'text' (listings).
 
     Examples
     --------
@@ -68,21 +68,28 @@ class TourPage:
         self.out_dir = Path(self.out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
 
-    def figure(self, figure, filename, caption):
-        """Write a matplotlib figure as PNG, close it, and keep its caption."""
+    def figure(self, figure, filename, caption, call=None):
+        """Write a matplotlib figure as PNG, close it, and keep its caption.
+
+        ``call`` is the one line of sknetviz that drew it, shown under it.
+        """
         import matplotlib.pyplot as plt
 
         path = self.out_dir / filename
-        figure.savefig(path, dpi=PNG_DPI)
+        figure.savefig(path, dpi=DPI)
         # The tour draws a few dozen figures; closing each bounds the memory.
         plt.close(figure)
-        self.entries.append({"kind": "image", "path": path, "caption": caption})
+        self.entries.append(
+            {"kind": "image", "path": path, "caption": caption, "call": call}
+        )
 
-    def animation(self, evolution, filename, caption, fps=10):
+    def animation(self, evolution, filename, caption, fps=10, call=None):
         """Write a BoundaryEvolutionDisplay's animation and keep its caption."""
         path = self.out_dir / filename
         evolution.save_animation(path, fps=fps)
-        self.entries.append({"kind": "image", "path": path, "caption": caption})
+        self.entries.append(
+            {"kind": "image", "path": path, "caption": caption, "call": call}
+        )
 
     def listing(self, text, caption):
         """Keep console output to show on the page under its caption."""
@@ -133,6 +140,8 @@ def _neuron_step(page, quick):
         f"first flower (a setosa): four measurements times four weights, plus "
         f"the bias, make z = {neuron.z:.2f}; ReLU passes it on as "
         f"{neuron.output:.2f}.",
+        call=f"NeuronDisplay.from_estimator(network, flower, layer=0, "
+        f"neuron={unit}, feature_names=iris.feature_names)",
     )
 
 
@@ -147,6 +156,7 @@ def _activation_step(page, quick):
         "Sigmoid squeezes any z into (0, 1) and tanh into (-1, 1); ReLU keeps "
         "positive z and zeroes the rest. Dashed: the slopes that "
         "backpropagation multiplies by, at most 1/4 for the sigmoid.",
+        call='ActivationFunctionDisplay.from_names(("logistic", "tanh", "relu"))',
     )
 
 
@@ -167,6 +177,8 @@ def _feedforward_step(page, quick):
         "The same iris network drawn whole, inputs on the left and classes on the "
         "right: a line's width is a weight's size, its colour the sign, and each "
         "unit is filled with the colour of its bias.",
+        call="NetworkDiagramDisplay.from_estimator(network, "
+        "feature_names=iris.feature_names, class_names=iris.target_names)",
     )
     X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
     moons_network = MLPVisualClassifier(
@@ -188,6 +200,7 @@ def _feedforward_step(page, quick):
         "the input plane: each first-layer unit cuts the plane along a "
         "straight line, and the second layer bends those cuts into curves. "
         "Orange is a positive output, blue a negative one, white 0.",
+        call="NeuronActivationDisplay.from_estimator(moons_network, X, y=y)",
     )
 
 
@@ -228,6 +241,7 @@ def _sgd_curves(page, quick):
         f"points: every weight moves against its gradient, by the learning "
         f"rate times that gradient. The rate sets the stride: after "
         f"{network.n_iter_} epochs the loss is {losses}, left to right.",
+        call="TrainingCurveDisplay.from_estimator(network, ax=ax) for each rate",
     )
 
 
@@ -330,6 +344,8 @@ def _loss_landscape(page, quick):
         f"stride down into it ({good:.2f}); at 10 the first step jumps over it "
         f"and {flies}, to {large:.1f}, mostly the L2 penalty on blown-up "
         f"weights.",
+        call=f"LossLandscapeDisplay.from_learning_rates(network, X, y, "
+        f"{learning_rates}, max_epochs={epochs})",
     )
 
 
@@ -359,6 +375,7 @@ def _learning_step(page, quick):
         "04_keras_iris_training.png",
         "The same run as curves: training loss, validation loss and, on the "
         "right axis, validation accuracy, epoch by epoch.",
+        call="TrainingCurveDisplay.from_estimator(model)",
     )
 
 
@@ -382,16 +399,19 @@ def _evolution_step(page, quick):
         evolution.figure_,
         "05_boundary_evolution.png",
         f"A 2-16-16-1 network learning two moons. At epoch 0 the weights are "
-        f"random and the boundary (white) is a guess, right for "
-        f"{accuracies[0]:.0%} of the points; by epoch {epochs[-1]} it bends "
-        f"between the moons and {accuracies[-1]:.0%} are right. Crosses mark "
-        f"mistakes.",
+        f"random: the output drifts slowly across the plane with no sharp "
+        f"boundary, right for {accuracies[0]:.0%} of the points. By epoch "
+        f"{epochs[-1]} the boundary (the dark line) bends between the moons and "
+        f"{accuracies[-1]:.0%} are right. Crosses mark mistakes.",
+        call=f"BoundaryEvolutionDisplay.from_estimator(learner, X, y, "
+        f"epochs={epochs}, record_all=True)",
     )
     page.animation(
         evolution,
         "05_boundary_evolution.gif",
         f"The same training as an animation, one frame per epoch from 0 to "
-        f"{epochs[-1]}.",
+        f"{epochs[-1]}, the last held for two seconds.",
+        call='evolution.save_animation("05_boundary_evolution.gif", fps=10)',
     )
 
 
@@ -419,6 +439,7 @@ def _cnn_step(page, quick):
         f"on one scale, white at 0: the first block's 8 slide over pixels, the "
         f"second's 16 over the first's 8 feature maps (one row per map). "
         f"Filters run from the largest weight norm to the smallest.",
+        call="FilterDisplay.from_estimator(cnn)",
     )
     # The digit the network hesitates over most teaches more than one it gets
     # with p = 1.00: the smallest top probability (the first if tied).
@@ -440,6 +461,8 @@ def _cnn_step(page, quick):
         f"{classes[first]} with p = {p[first]:.2f}, then {classes[second]} "
         f"with p = {p[second]:.2f}: {verdict}. Each conv block's maps share "
         f"one colour scale with their pooling.",
+        call=f"FeatureMapDisplay.from_estimator(cnn, X_test[{unsure}], "
+        f"true_class={y_test[unsure]})",
     )
 
 
@@ -474,6 +497,8 @@ def _depth_step(page, quick):
         f"Two interleaved spiral arms. One neuron can only draw a straight line; "
         f"a hidden layer lets the boundary bend; three let it follow the arms. "
         f"Test accuracy, left to right: {scores} (test points ringed).",
+        call="BoundaryComparisonDisplay.from_estimators(networks, X, y, "
+        "names=names, test_size=0.3)",
     )
 
 
@@ -569,6 +594,8 @@ def _overfitting_step(page, quick):
         f"accuracy, to {', '.join(f'{score:.2f}' for score in new_scores[1:])} "
         f"(bottom right: open dots on the training points, filled on new ones; "
         f"the dotted line is the uncured network on new points).",
+        call="BoundaryComparisonDisplay.from_estimators(networks, X, y, "
+        "axes=grid.ravel()[:5])",
     )
     _validation_curves(page, common, X, y, networks["early stopping"])
 
@@ -639,6 +666,7 @@ def _validation_curves(page, common, X, y, early_stopped):
         f"stopping ends training once the validation accuracy has not improved "
         f"for 100 epochs (here after {early_stopped.n_iter_}) and keeps the "
         f"weights of its best epoch ({stopped.best_epoch}, dotted line).",
+        call="TrainingCurveDisplay.from_estimator(watched, log_scale=True)",
     )
 
 
@@ -713,6 +741,7 @@ def _gradient_step(page, quick):
         f"{gain['batch norm']:.0e}-fold and residual connections "
         f"{gain['residual']:.0e}-fold, and those networks learn: "
         f"{accuracy['batch norm']:.0%} and {accuracy['residual']:.0%}.",
+        call="GradientFlowDisplay.from_estimators(networks, names=names, ncols=2)",
     )
 
 
@@ -773,6 +802,8 @@ def _pipeline_step(page, quick):
         f"{scores[~scaled].max():.2f}. The winner's boundary is drawn in the "
         f"data's own units; held-out points are ringed, "
         f"{search.score(X_test, y_test):.0%} of them right.",
+        call="DecisionBoundaryDisplay.from_estimator(search.best_estimator_, X, "
+        "y=y, X_highlight=X_test, response_method='predict_proba')",
     )
 
 
@@ -788,6 +819,11 @@ class TourStep:
         ``draw(page, quick)`` trains what the section needs and hands each
         figure to ``page`` (a :class:`TourPage`) with its caption; ``quick``
         asks for less data and fewer epochs.
+    chapter : str
+        The user guide's chapter on the same topic: its page under
+        ``user_guide/`` in the docs, without the suffix.
+    example : str
+        The gallery example that draws the same figures with more words.
 
     Examples
     --------
@@ -798,19 +834,61 @@ class TourStep:
 
     title: str
     draw: Callable[["TourPage", bool], None]
+    chapter: str
+    example: str
 
 
 TOUR_STEPS = (
-    TourStep("The neuron", _neuron_step),
-    TourStep("Activation functions", _activation_step),
-    TourStep("A feedforward network", _feedforward_step),
-    TourStep("Learning: backpropagation and gradient descent", _learning_step),
-    TourStep("The decision boundary forming", _evolution_step),
-    TourStep("Convolutional networks", _cnn_step),
-    TourStep("One neuron, a shallow network, a deep one", _depth_step),
-    TourStep("Overfitting and its cures", _overfitting_step),
-    TourStep("Vanishing gradients and their cures", _gradient_step),
-    TourStep("Pipelines and grid search", _pipeline_step),
+    TourStep("The neuron", _neuron_step, "neuron", "plot_neuron"),
+    TourStep(
+        "Activation functions",
+        _activation_step,
+        "activation_functions",
+        "plot_activation_functions",
+    ),
+    TourStep(
+        "A feedforward network",
+        _feedforward_step,
+        "feedforward",
+        "plot_feedforward_network",
+    ),
+    TourStep(
+        "Learning: backpropagation and gradient descent",
+        _learning_step,
+        "learning",
+        "plot_gradient_descent",
+    ),
+    TourStep(
+        "The decision boundary forming",
+        _evolution_step,
+        "boundary_evolution",
+        "plot_boundary_evolution",
+    ),
+    TourStep("Convolutional networks", _cnn_step, "cnn", "plot_cnn_digits"),
+    TourStep(
+        "One neuron, a shallow network, a deep one",
+        _depth_step,
+        "depth",
+        "plot_boundary_depth",
+    ),
+    TourStep(
+        "Overfitting and its cures",
+        _overfitting_step,
+        "overfitting",
+        "plot_overfitting",
+    ),
+    TourStep(
+        "Vanishing gradients and their cures",
+        _gradient_step,
+        "gradients",
+        "plot_vanishing_gradients",
+    ),
+    TourStep(
+        "Pipelines and grid search",
+        _pipeline_step,
+        "pipelines",
+        "plot_pipeline_grid_search",
+    ),
 )
 
 
@@ -843,7 +921,9 @@ def _run_step(number, step, page, quick, stream):
     return new_entries
 
 
-def run_tour(out_dir="sknetviz-tour", *, quick=False, steps=None, stream=None):
+def run_tour(
+    out_dir="sknetviz-tour", *, quick=False, steps=None, stream=None, docs=None
+):
     """Train the guide's models and write its figures and an index.html.
 
     Parameters
@@ -859,6 +939,11 @@ def run_tour(out_dir="sknetviz-tour", *, quick=False, steps=None, stream=None):
         them when None.
     stream : file-like, default=None
         Where progress goes; ``sys.stdout`` when None.
+    docs : str, default=None
+        Address of the HTML documentation the page links to (each section to
+        its user-guide chapter and gallery example). None uses the docs built
+        by ``make docs`` in this source tree if they exist; without them the
+        page names the chapters and says how to build them.
 
     Returns
     -------
@@ -891,11 +976,10 @@ def run_tour(out_dir="sknetviz-tour", *, quick=False, steps=None, stream=None):
     sections = []
     for number in numbers:
         step = TOUR_STEPS[number - 1]
-        sections.append(
-            (number, step.title, _run_step(number, step, page, quick, stream))
-        )
+        sections.append((number, step, _run_step(number, step, page, quick, stream)))
     index = page.out_dir / "index.html"
-    index.write_text(_index_html(sections, quick), encoding="utf-8")
+    docs = _built_docs() if docs is None else str(docs).rstrip("/")
+    index.write_text(_index_html(sections, quick, docs), encoding="utf-8")
     return [*page.paths, index]
 
 
@@ -903,12 +987,22 @@ _PAGE_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto;
        padding: 0 1rem; color: #222; line-height: 1.45; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.5rem; }
+nav ol { columns: 2; column-gap: 2rem; }
 figure { margin: 1.2rem 0; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption, .caption { color: #444; margin-top: .4rem; }
+.call { font-size: .85rem; color: #555; margin: .2rem 0 0; }
+.links { font-size: .9rem; color: #555; }
 pre { background: #f6f6f6; padding: .6rem; max-height: 16rem; overflow: auto;
       font-size: .8rem; }
+details pre { max-height: 30rem; }
 """
+
+
+def _built_docs():
+    """The file address of the docs built in this source tree, or None."""
+    built = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+    return (built.as_uri()) if (built / "index.html").is_file() else None
 
 
 def _entry_html(entry):
@@ -917,15 +1011,62 @@ def _entry_html(entry):
         text = html.escape(entry["text"])
         return f'<p class="caption">{caption}</p>\n<pre>{text}</pre>'
     source = html.escape(entry["path"].name, quote=True)
+    call = ""
+    if entry.get("call"):
+        call = (
+            f'\n<p class="call">Drawn by <code>{html.escape(entry["call"])}</code></p>'
+        )
     return (
         f'<figure>\n<img src="{source}" alt="{caption}">\n'
-        f"<figcaption>{caption}</figcaption>\n</figure>"
+        f"<figcaption>{caption}</figcaption>{call}\n</figure>"
     )
 
 
-def _index_html(sections, quick):
-    """The tour's page: every step's figures in order, each with its caption."""
+def _step_links(number, step, docs):
+    """One line under a section's heading: its chapter, example and code."""
+    code = f'<a href="#code-{number}">the code of this section</a>'
+    if docs is None:
+        return (
+            f'<p class="links">User guide: <code>docs/user_guide/{step.chapter}.md'
+            f"</code>; gallery: <code>examples/{step.example}.py</code> (build "
+            f"both as HTML with <code>make docs</code>); {code}.</p>"
+        )
+    chapter = html.escape(f"{docs}/user_guide/{step.chapter}.html", quote=True)
+    example = html.escape(f"{docs}/auto_examples/{step.example}.html", quote=True)
+    return (
+        f'<p class="links"><a href="{chapter}">The user guide\'s chapter</a>, '
+        f'<a href="{example}">the gallery\'s example</a>, {code}.</p>'
+    )
+
+
+def _step_code(number, step):
+    """The source of the function that drew a section, folded."""
+    source = html.escape(inspect.getsource(step.draw))
+    return (
+        f'<details id="code-{number}">\n<summary>The code of this section '
+        f"(<code>sknetviz._tour.{step.draw.__name__}</code>)</summary>\n"
+        f"<pre>{source}</pre>\n</details>"
+    )
+
+
+def _contents(sections):
+    items = "\n".join(
+        f'<li><a href="#step-{number}">{html.escape(step.title)}</a></li>'
+        for number, step, _ in sections
+    )
+    return f"<nav>\n<h2>Contents</h2>\n<ol>\n{items}\n</ol>\n</nav>"
+
+
+def _index_html(sections, quick, docs=None):
+    """The tour's page: contents, then every step's figures in order, each with
+    its caption and the call that drew it, and links to the docs and code."""
     run = "a quick run: less data, fewer epochs" if quick else "a full run"
+    docs_link = (
+        f'<a href="{html.escape(docs + "/index.html", quote=True)}">the '
+        f"documentation</a>"
+        if docs
+        else "the documentation (<code>make docs</code> builds it)"
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -935,11 +1076,20 @@ def _index_html(sections, quick):
         "<h1>The sknetviz tour</h1>",
         f"<p>The figures of the visual guide to neural networks, drawn from "
         f"models trained just now on scikit-learn's built-in data by sknetviz "
-        f"{html.escape(__version__)} ({run}).</p>",
+        f"{html.escape(__version__)} ({run}). Under every picture is the call "
+        f"that drew it; each section links to its chapter of {docs_link}, to "
+        f"the gallery example that draws it at more length, and to its "
+        f"code.</p>",
+        _contents(sections),
     ]
-    for number, title, entries in sections:
-        parts.append(f"<section>\n<h2>{number}. {html.escape(title)}</h2>")
+    for number, step, entries in sections:
+        parts.append(
+            f'<section id="step-{number}">\n<h2>{number}. '
+            f"{html.escape(step.title)}</h2>"
+        )
+        parts.append(_step_links(number, step, docs))
         parts.extend(_entry_html(entry) for entry in entries)
+        parts.append(_step_code(number, step))
         parts.append("</section>")
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)

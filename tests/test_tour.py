@@ -75,9 +75,38 @@ def test_index_shows_every_image_in_order_with_a_caption(quick_tour):
     assert all((out_dir / source).is_file() for source in sources)
     assert page.count("<figcaption>") == len(sources)
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings == [f"{n}. {step.title}" for n, step in enumerate(TOUR_STEPS, 1)]
+    titles = [f"{n}. {step.title}" for n, step in enumerate(TOUR_STEPS, 1)]
+    assert headings == ["Contents", *titles]
     # Self-contained: nothing is fetched from elsewhere.
     assert "http://" not in page and "https://" not in page
+
+
+def test_index_is_a_way_in_to_the_docs_and_the_code(quick_tour):
+    """Contents that link to every section; under each picture the call that
+    drew it; each section links to its chapter, its example and its code,
+    which the page holds."""
+    _, paths, _, _ = quick_tour
+    page = paths[-1].read_text(encoding="utf-8")
+    for number, step in enumerate(TOUR_STEPS, 1):
+        assert f'<li><a href="#step-{number}">' in page
+        assert f'<section id="step-{number}">' in page
+        assert f"user_guide/{step.chapter}." in page
+        assert f"{step.example}." in page
+        assert f'<details id="code-{number}">' in page
+        assert f"def {step.draw.__name__}(page, quick):" in page
+    calls = re.findall(r'<p class="call">Drawn by <code>(.*?)</code>', page)
+    assert len(calls) == page.count("<figcaption>")
+    assert any("BoundaryEvolutionDisplay.from_estimator(" in c for c in calls)
+
+
+def test_index_links_to_the_docs_it_is_given(tmp_path):
+    paths = run_tour(
+        tmp_path, quick=True, steps=[2], stream=io.StringIO(), docs="file:///docs/"
+    )
+    page = paths[-1].read_text(encoding="utf-8")
+    assert 'href="file:///docs/index.html"' in page
+    assert 'href="file:///docs/user_guide/activation_functions.html"' in page
+    assert 'href="file:///docs/auto_examples/plot_activation_functions.html"' in page
 
 
 def test_index_holds_the_keras_example_epoch_lines(quick_tour):
