@@ -50,6 +50,37 @@ def final_estimator(estimator):
     return estimator
 
 
+def incremental_step(estimator, what, accepted):
+    """The step that ``partial_fit`` trains: the estimator or a Pipeline's last.
+
+    Parameters
+    ----------
+    estimator : estimator
+    what : str
+        The display's name, for the message.
+    accepted : str
+        What the display accepts, for the message.
+
+    Returns
+    -------
+    step : estimator
+        Refused with a TypeError when it has no ``partial_fit``.
+    """
+    step = final_estimator(estimator)
+    where = (
+        f"the last step of the Pipeline, {type(step).__name__},"
+        if step is not estimator
+        else type(step).__name__
+    )
+    if not hasattr(step, "partial_fit"):
+        raise TypeError(
+            f"{what} trains a clone of the estimator one epoch at a time with "
+            f"partial_fit, and {where} has no partial_fit (solver='lbfgs' has "
+            f"none). Use an estimator that learns incrementally: {accepted}."
+        )
+    return step
+
+
 def as_array(X):
     """A dense ndarray of ``X`` (array-like, sparse matrix or dataframe)."""
     if sp.issparse(X):

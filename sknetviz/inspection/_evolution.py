@@ -7,10 +7,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import accuracy_score, log_loss
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._adapters import as_array
+from ._adapters import as_array, incremental_step
 from ._boundary import PLOT_METHODS, DecisionBoundaryDisplay, response_scale
 from ._grid import (
     check_features,
@@ -92,18 +91,7 @@ def _trained_step(estimator):
             "regressor has no decision boundary: draw its predictions with "
             "PredictionSurfaceDisplay."
         )
-    if isinstance(estimator, Pipeline):
-        step = estimator.steps[-1][1]
-        where = f"the last step of the Pipeline, {type(step).__name__},"
-    else:
-        step, where = estimator, type(estimator).__name__
-    if not hasattr(step, "partial_fit"):
-        raise TypeError(
-            f"{what} trains a clone of the estimator one epoch at a time with "
-            f"partial_fit, and {where} has no partial_fit. Use an estimator that "
-            f"learns incrementally: {INCREMENTAL}."
-        )
-    return step
+    return incremental_step(estimator, what, INCREMENTAL)
 
 
 def check_epochs(epochs, estimator):

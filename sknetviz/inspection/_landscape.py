@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from .._training import DivergenceError
 from ..nn import LOSSES, OUTPUT_LOSS
-from ._adapters import final_estimator, network_view
+from ._adapters import final_estimator, incremental_step, network_view
 from ._style import (
     EDGE_COLOR,
     FONT_SIZES,
@@ -83,23 +83,6 @@ def _check_arguments(directions, max_epochs, grid_resolution, subsample, extent)
     return _check_extent(extent)
 
 
-def _trainable_step(estimator):
-    """The step that partial_fit trains: the estimator or a Pipeline's last step."""
-    step = final_estimator(estimator)
-    where = (
-        f"the last step of the Pipeline, {type(step).__name__},"
-        if step is not estimator
-        else type(step).__name__
-    )
-    if not hasattr(step, "partial_fit"):
-        raise TypeError(
-            f"{WHAT} trains a clone of the estimator one epoch at a time with "
-            f"partial_fit, and {where} has no partial_fit (solver='lbfgs' has "
-            f"none). Use {INCREMENTAL}."
-        )
-    return step
-
-
 def _free_weights(weights, n_weights):
     """The two flat indices ``weights`` names, checked, or None."""
     if weights is None:
@@ -149,7 +132,7 @@ def _train(estimator, X, y, max_epochs, free=None):
         which training diverged, or None).
     """
     pipeline = clone(estimator)
-    step = _trainable_step(pipeline)
+    step = incremental_step(pipeline, WHAT, INCREMENTAL)
     X_step = pipeline[:-1].fit(X, y).transform(X) if step is not pipeline else X
     first_call = {"classes": np.unique(y)} if is_classifier(step) else {}
     with np.errstate(all="ignore"):
@@ -1024,7 +1007,7 @@ class LossLandscapeDisplay:
             directions, max_epochs, grid_resolution, subsample, extent
         )
         check_consistent_length(X, y)
-        _trainable_step(estimator)
+        incremental_step(estimator, WHAT, INCREMENTAL)
         free = None
         if weights is not None:
             probe = _train(estimator, X, y, 0)
@@ -1104,7 +1087,7 @@ class LossLandscapeDisplay:
             directions, max_epochs, grid_resolution, subsample, extent
         )
         check_consistent_length(X, y)
-        step = _trainable_step(estimator)
+        step = incremental_step(estimator, WHAT, INCREMENTAL)
         rates = np.asarray(learning_rates, dtype=float).ravel()
         if rates.size == 0 or not np.all(np.isfinite(rates) & (rates > 0)):
             raise ValueError(
