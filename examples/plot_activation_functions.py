@@ -35,7 +35,7 @@ from sknetviz.inspection import ActivationFunctionDisplay
 #   undiminished, and exactly 0 where it is not.
 # * **Leaky ReLU** keeps a small slope (0.01) for negative inputs, so a neuron
 #   that is off for every sample can still be pulled back into use.
-fig, axes = plt.subplots(1, 4, figsize=(15, 3.8), sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(8, 6.8), sharey=True, layout="constrained")
 display = ActivationFunctionDisplay.from_names(
     ("logistic", "tanh", "relu", "leaky_relu"), x_range=(-4, 4), axes=axes
 )

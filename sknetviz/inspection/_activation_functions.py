@@ -7,12 +7,12 @@ import numpy as np
 
 from ..nn.activations import ACTIVATIONS, LEAKY_RELU_SLOPE, get_activation
 from ._adapters import network_view
+from ._panels import panel_axes
 from ._style import (
     CLASS_COLORS,
     FONT_SIZES,
     LINE_WIDTHS,
     MUTED,
-    PANEL_SIZE,
     styled,
 )
 
@@ -128,7 +128,7 @@ class ActivationFunctionDisplay:
         self.roles = roles
 
     @styled
-    def plot(self, axes=None, *, derivatives=True, ncols=3):
+    def plot(self, axes=None, *, derivatives=True, ncols=None):
         """Draw one panel per function: the function solid, its derivative dashed.
 
         Parameters
@@ -137,36 +137,23 @@ class ActivationFunctionDisplay:
             One per function; a new figure when None.
         derivatives : bool, default=True
             Whether to draw the derivatives.
-        ncols : int, default=3
-            Panels per row of a new figure.
+        ncols : int, default=None
+            Panels per row of a new figure; when None, all of them up to 3,
+            2 for 4 functions and 3 for more (rows that stay legible in a page).
 
         Returns
         -------
         display : ActivationFunctionDisplay
         """
-        import matplotlib.pyplot as plt
 
         names = list(self.values)
-        if axes is None:
-            ncols = min(ncols, len(names))
-            n_rows = -(-len(names) // ncols)
-            width, height = PANEL_SIZE
-            figure, axes = plt.subplots(
-                n_rows,
-                ncols,
-                figsize=(width * ncols, height * n_rows),
-                squeeze=False,
-                layout="constrained",
-            )
-            for spare in axes.ravel()[len(names) :]:
-                figure.delaxes(spare)
-            axes = axes.ravel()[: len(names)]
-        axes = np.asarray(axes, dtype=object).ravel()
-        if len(axes) != len(names):
+        if axes is not None and np.asarray(axes, dtype=object).size != len(names):
             raise ValueError(
-                f"axes needs one Axes per function: got {len(axes)} for "
-                f"{len(names)} functions ({names})."
+                f"axes needs one Axes per function: got "
+                f"{np.asarray(axes, dtype=object).size} for {len(names)} functions "
+                f"({names})."
             )
+        figure, axes = panel_axes(len(names), axes, ncols, "ActivationFunctionDisplay")
         self.function_lines_, self.derivative_lines_ = {}, {}
         for name, ax in zip(names, axes):
             self.function_lines_[name] = ax.plot(
@@ -196,7 +183,7 @@ class ActivationFunctionDisplay:
             ax.legend(loc="upper left")
         axes[0].set_ylabel("f(z), f′(z)")
         self.axes_ = axes
-        self.figure_ = axes[0].figure
+        self.figure_ = figure
         return self
 
     def _title(self, name):
