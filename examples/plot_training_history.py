@@ -58,7 +58,14 @@ for dropout in (0.0, 0.3):
 # whose gradient vanished or exploded would stand apart. With dropout the first
 # layer's gradient stays large: every batch trains a different thinned network,
 # so the batch gradients never settle.
-fig, (ax_loss, *grad_axes) = plt.subplots(1, 3, figsize=(16, 4.8))
+# The loss across the top, the two runs' gradients side by side below it: a
+# layout that stays legible at the width of a page.
+fig, axes = plt.subplot_mosaic(
+    [["loss", "loss"], ["dropout 0", "dropout 0.3"]],
+    figsize=(9, 7.5),
+    layout="constrained",
+)
+ax_loss, grad_axes = axes["loss"], [axes["dropout 0"], axes["dropout 0.3"]]
 grad_axes[1].sharey(grad_axes[0])
 colors = {0.0: "tab:blue", 0.3: "tab:red"}
 for dropout, history in histories.items():
@@ -86,8 +93,6 @@ for ax, letter, (dropout, history) in zip(grad_axes, "bc", histories.items()):
     ax.set(xlabel="epoch", ylabel="mean gradient norm", yscale="log")
     ax.set_title(f"({letter}) gradient norm per layer, dropout={dropout}")
     ax.legend()
-
-fig.tight_layout()
 
 # %%
 # The displays of :mod:`sknetviz.inspection` read the same records:
