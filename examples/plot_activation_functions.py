@@ -39,7 +39,7 @@ fig, axes = plt.subplots(2, 2, figsize=(8, 6.8), sharey=True, layout="constraine
 display = ActivationFunctionDisplay.from_names(
     ("logistic", "tanh", "relu", "leaky_relu"), x_range=(-4, 4), axes=axes
 )
-for ax in axes:
+for ax in axes.flat:
     ax.set_ylim(-1.2, 2.2)
 
 # %%
