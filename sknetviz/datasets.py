@@ -1,4 +1,4 @@
-"""Toy problems whose boundaries a single neuron cannot draw: spirals and XOR.
+"""Toy problems one neuron cannot solve: spirals, XOR, sequences that need memory.
 
 They sit beside scikit-learn's ``make_moons`` and ``make_circles`` and follow
 their conventions: ``n_samples``, ``shuffle``, ``noise`` and ``random_state``,
@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils import shuffle as shuffle_arrays
 from sklearn.utils._param_validation import Interval, validate_params
 
-__all__ = ["make_spiral", "make_xor"]
+__all__ = ["make_long_range", "make_spiral", "make_xor"]
 
 
 def _split_counts(n_samples, n_classes):
@@ -151,6 +151,95 @@ def make_xor(n_samples=100, *, shuffle=True, noise=None, random_state=None):
         X_parts.append(magnitudes * [sign0, sign1])
         y_parts.append(np.full(count, int(sign0 != sign1), dtype=np.intp))
     X, y = np.vstack(X_parts), np.concatenate(y_parts)
+    if shuffle:
+        X, y = shuffle_arrays(X, y, random_state=generator)
+    if noise is not None:
+        X += generator.normal(scale=noise, size=X.shape)
+    return X, y
+
+
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "distance": [Interval(Integral, 1, None, closed="left")],
+        "n_classes": [Interval(Integral, 2, None, closed="left")],
+        "shuffle": ["boolean"],
+        "noise": [Interval(Real, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_long_range(
+    n_samples=1000,
+    *,
+    distance=20,
+    n_classes=2,
+    shuffle=True,
+    noise=0.1,
+    random_state=None,
+):
+    """Make sequences whose class is given only at the first step, ``distance``
+    steps before the end: a task that needs memory.
+
+    Every sequence has ``distance + 1`` steps and ``n_classes + 1`` features.
+    At each step one of the first ``n_classes`` features is 1 (a marker) and
+    the others 0; the last feature is a flag, 1 at the first step only. The
+    first step's marker is the class; the ``distance`` markers after it are
+    drawn at random and say nothing about it. A network that reads the
+    sequence step by step must carry the first marker across every later
+    one: the longer the distance, the further back the error has to flow in
+    backpropagation through time. This is the guide's claim about LSTMs
+    ("better capture long-term dependencies") made measurable.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Number of sequences, split as evenly as possible between the classes.
+    distance : int, default=20
+        Steps between the marker that decides the class and the end of the
+        sequence.
+    n_classes : int, default=2
+        Number of classes, and of marker features.
+    shuffle : bool, default=True
+        Whether to shuffle the sequences.
+    noise : float or None, default=0.1
+        Standard deviation of Gaussian noise added to every feature of every
+        step; None adds none.
+    random_state : int, RandomState instance or None, default=None
+        Determines the markers, the shuffling and the noise.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, distance + 1, n_classes + 1)
+        The sequences, time on the second axis.
+    y : ndarray of shape (n_samples,)
+        The class: the index of the first step's marker.
+
+    See Also
+    --------
+    make_xor : A problem that needs a hidden layer, where this one needs memory.
+
+    Examples
+    --------
+    >>> from sknetviz.datasets import make_long_range
+    >>> X, y = make_long_range(n_samples=6, distance=4, noise=None, random_state=0)
+    >>> X.shape
+    (6, 5, 3)
+    >>> bool((X[:, 0, :2].argmax(axis=1) == y).all())
+    True
+    """
+    generator = check_random_state(random_state)
+    y = np.concatenate(
+        [
+            np.full(count, label, dtype=np.intp)
+            for label, count in enumerate(_split_counts(n_samples, n_classes))
+        ]
+    )
+    markers = generator.randint(n_classes, size=(n_samples, distance + 1))
+    markers[:, 0] = y
+    X = np.zeros((n_samples, distance + 1, n_classes + 1))
+    X[np.arange(n_samples)[:, None], np.arange(distance + 1), markers] = 1.0
+    X[:, 0, n_classes] = 1.0
     if shuffle:
         X, y = shuffle_arrays(X, y, random_state=generator)
     if noise is not None:

@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
 from sknetviz import MLPVisualClassifier
-from sknetviz.datasets import make_spiral, make_xor
+from sknetviz.datasets import make_long_range, make_spiral, make_xor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -63,3 +63,33 @@ def test_a_hidden_layer_is_needed(make):
     )
     deep = cross_val_score(network, X, y, cv=3).mean()
     assert linear < 0.7 and deep > 0.9
+
+
+def test_long_range_shapes_balance_and_determinism():
+    X, y = make_long_range(n_samples=101, distance=7, n_classes=3, random_state=0)
+    assert X.shape == (101, 8, 4) and y.shape == (101,) and y.dtype == np.intp
+    assert np.bincount(y).tolist() == [34, 34, 33]
+    X2, y2 = make_long_range(n_samples=101, distance=7, n_classes=3, random_state=0)
+    assert_array_equal(X, X2)
+    assert_array_equal(y, y2)
+
+
+def test_long_range_class_is_only_at_the_first_step():
+    """The first step's marker is the class and its flag is set; the last
+    step's marker is random: a model that sees only the end is at chance,
+    one that sees the start is right."""
+    X, y = make_long_range(n_samples=2000, distance=30, noise=None, random_state=0)
+    assert_array_equal(X[:, 0, :2].argmax(axis=1), y)
+    assert (X[:, 0, 2] == 1).all() and (X[:, 1:, 2] == 0).all()
+    assert_array_equal(X[:, :, :2].sum(axis=2), 1.0)
+    last = cross_val_score(LogisticRegression(), X[:, -1], y, cv=3).mean()
+    first = cross_val_score(LogisticRegression(), X[:, 0], y, cv=3).mean()
+    assert 0.45 < last < 0.55 and first == 1.0
+
+
+def test_long_range_noise_and_validation():
+    X, _ = make_long_range(n_samples=50, distance=3, noise=0.5, random_state=1)
+    clean, _ = make_long_range(n_samples=50, distance=3, noise=None, random_state=1)
+    assert not np.array_equal(X, clean)
+    with pytest.raises(ValueError, match="distance"):
+        make_long_range(distance=0)
