@@ -39,12 +39,42 @@ def small_normal(fan_in, fan_out, shape, rng, dtype):
     return rng.normal(0.0, 0.01, shape).astype(dtype, copy=False)
 
 
+def _orthonormal(n_rows, n_cols, rng):
+    """A matrix with orthonormal columns (n_rows >= n_cols) or rows, uniformly
+    distributed: the Q of a Gaussian matrix, each column's sign set by R's
+    diagonal (without it, QR's sign convention biases the draw; Mezzadri 2007)."""
+    gaussian = rng.standard_normal((max(n_rows, n_cols), min(n_rows, n_cols)))
+    q, r = np.linalg.qr(gaussian)
+    q *= np.sign(np.diag(r))
+    return q if n_rows >= n_cols else q.T
+
+
+def orthogonal(fan_in, fan_out, shape, rng, dtype):
+    """Saxe et al. (2014): orthogonal blocks, for recurrent weights.
+
+    A matrix whose columns are a multiple of its rows, such as a recurrent
+    layer's (units, n_gates * units), is n_gates square orthogonal blocks
+    side by side, one per gate: repeated products with each block neither
+    grow nor shrink a state. Any other shape is semi-orthogonal (orthonormal
+    columns, or rows if there are fewer rows). The fans are not used.
+    """
+    n_rows = shape[0]
+    n_cols = int(np.prod(shape[1:]))
+    if n_cols % n_rows == 0:
+        blocks = [_orthonormal(n_rows, n_rows, rng) for _ in range(n_cols // n_rows)]
+        matrix = np.hstack(blocks)
+    else:
+        matrix = _orthonormal(n_rows, n_cols, rng)
+    return matrix.reshape(shape).astype(dtype, copy=False)
+
+
 INITIALIZERS = {
     "xavier_uniform": xavier_uniform,
     "xavier_normal": xavier_normal,
     "he_uniform": he_uniform,
     "he_normal": he_normal,
     "small_normal": small_normal,
+    "orthogonal": orthogonal,
 }
 """dict: initializer name -> ``function(fan_in, fan_out, shape, rng, dtype)``."""
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 
 from sknetviz.nn.initializers import INITIALIZERS, default_initializer
 from sknetviz.nn.layers import Dense
@@ -27,7 +27,44 @@ def _draw(name, seed=0, dtype=np.float64, shape=SHAPE):
 
 
 def test_every_initializer_is_tested():
-    assert set(INITIALIZERS) == set(UNIFORM_BOUNDS) | set(NORMAL_STDS)
+    assert set(INITIALIZERS) == set(UNIFORM_BOUNDS) | set(NORMAL_STDS) | {"orthogonal"}
+
+
+@pytest.mark.parametrize("n_blocks", [1, 3, 4])
+def test_orthogonal_draws_one_orthogonal_block_per_gate(n_blocks):
+    units = 6
+    U = INITIALIZERS["orthogonal"](
+        units,
+        n_blocks * units,
+        (units, n_blocks * units),
+        np.random.default_rng(0),
+        np.float64,
+    )
+    assert U.shape == (units, n_blocks * units)
+    for block in np.hsplit(U, n_blocks):
+        assert_allclose(block.T @ block, np.eye(units), atol=1e-12)
+        assert_allclose(block @ block.T, np.eye(units), atol=1e-12)
+    assert not np.allclose(U[:, :units], U[:, -units:]) or n_blocks == 1
+
+
+@pytest.mark.parametrize("shape", [(7, 4), (4, 7)])
+def test_orthogonal_of_other_shapes_is_semi_orthogonal(shape):
+    W = INITIALIZERS["orthogonal"](*shape, shape, np.random.default_rng(0), np.float64)
+    small = min(shape)
+    gram = W.T @ W if shape[0] > shape[1] else W @ W.T
+    assert_allclose(gram, np.eye(small), atol=1e-12)
+
+
+def test_orthogonal_is_unbiased_in_sign():
+    # Without the sign correction, QR returns R with a positive diagonal and
+    # the diagonal of Q leans one way.
+    diagonals = [
+        np.diag(
+            INITIALIZERS["orthogonal"](3, 3, (3, 3), np.random.default_rng(s), float)
+        )
+        for s in range(400)
+    ]
+    assert abs(np.mean(np.sign(diagonals))) < 0.1
 
 
 @pytest.mark.parametrize("name, bound", UNIFORM_BOUNDS.items())
