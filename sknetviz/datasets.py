@@ -1,18 +1,20 @@
-"""Toy problems one neuron cannot solve: spirals, XOR, sequences that need memory.
+"""Data sets: spirals, XOR and sequences that need memory; the Japanese vowels.
 
 They sit beside scikit-learn's ``make_moons`` and ``make_circles`` and follow
 their conventions: ``n_samples``, ``shuffle``, ``noise`` and ``random_state``,
 and ``(X, y)`` returned with ``y`` of dtype intp.
 """
 
+import importlib.util
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import Bunch, check_random_state
 from sklearn.utils import shuffle as shuffle_arrays
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-__all__ = ["make_long_range", "make_spiral", "make_xor"]
+__all__ = ["load_japanese_vowels", "make_long_range", "make_spiral", "make_xor"]
 
 
 def _split_counts(n_samples, n_classes):
@@ -245,3 +247,108 @@ def make_long_range(
     if noise is not None:
         X += generator.normal(scale=noise, size=X.shape)
     return X, y
+
+
+SEQUENCES_EXTRA = "pip install 'sknetviz[sequences]'"
+
+
+def _aeon_data_file(problem, subset):
+    """The path of a data file that ships inside aeon's wheel, found without
+    importing aeon (its import compiles numba code)."""
+    spec = importlib.util.find_spec("aeon")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            f"The {problem} data ships inside the aeon package, which is not "
+            f"installed: {SEQUENCES_EXTRA}. Nothing is downloaded."
+        )
+    root = Path(next(iter(spec.submodule_search_locations)))
+    path = root / "datasets" / "data" / problem / f"{problem}_{subset.upper()}.ts"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The installed aeon has no {path.name} where its wheel keeps it "
+            f"({path.parent}); install aeon >= 1.0 with {SEQUENCES_EXTRA}."
+        )
+    return path
+
+
+def _read_ts(path):
+    """Sequences and labels of a .ts file (the UEA/UCR archive's text format):
+    one line per sequence, its channels separated by ':' and the label last."""
+    sequences, labels, in_data = [], [], False
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if not in_data:
+                in_data = line.lower() == "@data"
+                continue
+            *channels, label = line.split(":")
+            values = [
+                [np.nan if v == "?" else float(v) for v in channel.split(",")]
+                for channel in channels
+            ]
+            sequences.append(np.array(values, dtype=np.float64).T)
+            labels.append(label)
+    return sequences, labels
+
+
+@validate_params(
+    {
+        "subset": [StrOptions({"train", "test", "all"})],
+        "return_X_y": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def load_japanese_vowels(*, subset="train", return_X_y=False):
+    """Load the Japanese vowels: who is speaking, from sequences of 7 to 29 steps.
+
+    Nine male speakers said the Japanese vowels 'a' and 'e' in a row; each
+    utterance is a sequence of 12 LPC cepstrum coefficients per 6.4 ms frame,
+    7 to 29 frames long, and the class is the speaker (Kudo, Toyama and
+    Shimbo, 1999, in the UEA/UCR time-series archive). The training set
+    holds 30 utterances per speaker (270), the test set 370.
+
+    The data ships inside the aeon package's wheel; install it with
+    ``pip install 'sknetviz[sequences]'``. It is read from there, without
+    importing aeon, and nothing is downloaded.
+
+    Parameters
+    ----------
+    subset : {'train', 'test', 'all'}, default='train'
+        The archive's training set, its test set, or both (training first).
+    return_X_y : bool, default=False
+        Return ``(X, y)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data``, a list of ndarray of shape (n_steps_i, 12), one per
+        utterance (their lengths differ); ``target``, ndarray of shape
+        (n_samples,) of int, the speaker from 1 to 9; ``lengths``; and
+        ``DESCR``.
+    (X, y) : tuple
+        ``data`` and ``target``, with ``return_X_y=True``.
+
+    Examples
+    --------
+    >>> from sknetviz.datasets import load_japanese_vowels
+    >>> X, y = load_japanese_vowels(return_X_y=True)
+    >>> len(X), X[0].shape, [int(label) for label in sorted(set(y))]
+    (270, (20, 12), [1, 2, 3, 4, 5, 6, 7, 8, 9])
+    """
+    subsets = ("train", "test") if subset == "all" else (subset,)
+    X, labels = [], []
+    for part in subsets:
+        sequences, part_labels = _read_ts(_aeon_data_file("JapaneseVowels", part))
+        X.extend(sequences)
+        labels.extend(part_labels)
+    y = np.array([int(label) for label in labels], dtype=np.intp)
+    if return_X_y:
+        return X, y
+    return Bunch(
+        data=X,
+        target=y,
+        lengths=np.array([len(sequence) for sequence in X], dtype=np.intp),
+        DESCR=load_japanese_vowels.__doc__.split("\n\n")[1],
+    )

@@ -1,5 +1,7 @@
 """make_spiral and make_xor behave like scikit-learn's generators."""
 
+import importlib.util
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -7,7 +9,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
 from sknetviz import MLPVisualClassifier
-from sknetviz.datasets import make_long_range, make_spiral, make_xor
+from sknetviz.datasets import (
+    _read_ts,
+    load_japanese_vowels,
+    make_long_range,
+    make_spiral,
+    make_xor,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -93,3 +101,46 @@ def test_long_range_noise_and_validation():
     assert not np.array_equal(X, clean)
     with pytest.raises(ValueError, match="distance"):
         make_long_range(distance=0)
+
+
+needs_aeon = pytest.mark.skipif(
+    importlib.util.find_spec("aeon") is None,
+    reason="the Japanese vowels ship inside aeon: pip install 'sknetviz[sequences]'",
+)
+
+
+@needs_aeon
+def test_japanese_vowels_are_the_archives_sets():
+    """270 training utterances (30 per speaker) and 370 test ones, 12
+    coefficients per frame, 7 to 29 frames."""
+    train = load_japanese_vowels()
+    assert len(train.data) == len(train.target) == 270
+    assert np.bincount(train.target).tolist() == [0] + [30] * 9
+    assert all(seq.ndim == 2 and seq.shape[1] == 12 for seq in train.data)
+    assert_array_equal(train.lengths, [len(seq) for seq in train.data])
+    X_test, y_test = load_japanese_vowels(subset="test", return_X_y=True)
+    assert len(X_test) == len(y_test) == 370
+    X_all, y_all = load_japanese_vowels(subset="all", return_X_y=True)
+    lengths = [len(seq) for seq in X_all]
+    assert len(X_all) == 640 and min(lengths) == 7 and max(lengths) == 29
+    assert_array_equal(y_all[:270], train.target)
+    assert all(np.isfinite(seq).all() for seq in X_all)
+
+
+def test_japanese_vowels_say_how_to_get_them_without_aeon(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match=r"sknetviz\[sequences\]"):
+        load_japanese_vowels()
+
+
+def test_read_ts_reads_channels_labels_and_missing_values(tmp_path):
+    path = tmp_path / "toy.ts"
+    path.write_text(
+        "# a comment\n@problemName toy\n@dimensions 2\n@data\n"
+        "1,2,3:4,5,6:a\n7,?:8,9:b\n",
+        encoding="utf-8",
+    )
+    sequences, labels = _read_ts(path)
+    assert labels == ["a", "b"]
+    assert_array_equal(sequences[0], [[1, 4], [2, 5], [3, 6]])
+    assert sequences[1].shape == (2, 2) and np.isnan(sequences[1][1, 0])
