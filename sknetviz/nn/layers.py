@@ -148,6 +148,11 @@ class Layer:
     # statistics): such a layer takes the batch's ``sample_weight``, set by
     # the network before the pass (None: equal weights).
     uses_sample_weight = False
+    # Whether a pass honours the batch's sequence lengths (a recurrent
+    # layer's masking of padded steps): such a layer takes the batch's
+    # ``sequence_lengths``, set by the network before the pass (None: every
+    # sequence fills its T steps).
+    uses_sequence_lengths = False
     # The sub-layers of a container (Sequential, Residual), input side first.
     # A container's ``params``, ``grads``, ``param_roles`` and ``state``
     # include its children's, and every walk over a network recurses here.

@@ -135,6 +135,10 @@ class Sequential(Layer):
         """The layers, at any depth, that weigh a batch's samples (BatchNorm)."""
         return [layer for layer in self.walk() if layer.uses_sample_weight]
 
+    def sequence_layers(self):
+        """The layers, at any depth, that honour sequence lengths (recurrent ones)."""
+        return [layer for layer in self.walk() if layer.uses_sequence_lengths]
+
     def reseed(self, rng):
         """Point every layer that draws random numbers at ``rng``."""
         for layer in self.noise_layers():
@@ -193,14 +197,24 @@ class Sequential(Layer):
         """Content keys of the rows of ``X``, for :meth:`forward`'s ``sample_keys``."""
         return sample_keys(X)
 
-    def forward(self, X, training=False, sample_keys=None, sample_weight=None):
+    def forward(
+        self,
+        X,
+        training=False,
+        sample_keys=None,
+        sample_weight=None,
+        sequence_lengths=None,
+    ):
         """Run ``X`` through every layer; return the last layer's output.
 
         ``sample_keys`` (from :meth:`sample_keys` on the whole data, indexed
         like the batch) saves the noise layers from hashing the batch again.
         ``sample_weight`` (the batch's) goes to the layers that weigh
-        samples in training. Both reach the layers at any depth; a network
-        inside another leaves alone what the outer one has handed out.
+        samples in training. ``sequence_lengths`` (the batch's, an int array
+        of shape (n,)) goes to the recurrent layers, in training and
+        inference: padding after a sequence's length is masked. All reach
+        the layers at any depth; a network inside another leaves alone what
+        the outer one has handed out.
         """
         if training:
             noise_layers = self.noise_layers()
@@ -215,14 +229,24 @@ class Sequential(Layer):
             if sample_weight is not None:
                 for layer in self.weighing_layers():
                     layer.sample_weight = sample_weight
+        if sequence_lengths is not None:
+            for layer in self.sequence_layers():
+                layer.sequence_lengths = sequence_lengths
         observed = _OBSERVED.get()
-        for layer in self.layers:
-            X = layer.forward(X, training=training)
-            if observed is not None and layer in observed:
-                observed[layer] = X.copy()  # a later layer may work in place
+        try:
+            for layer in self.layers:
+                X = layer.forward(X, training=training)
+                if observed is not None and layer in observed:
+                    observed[layer] = X.copy()  # a later layer may work in place
+        finally:
+            if sequence_lengths is not None:
+                # A pass cut short must not leave its lengths to the next one
+                # (an inference pass has no release_work_arrays after it).
+                for layer in self.sequence_layers():
+                    layer.sequence_lengths = None
         return X
 
-    def observe(self, X, layers):
+    def observe(self, X, layers, sequence_lengths=None):
         """An inference pass that also keeps the outputs of ``layers``.
 
         Parameters
@@ -231,6 +255,9 @@ class Sequential(Layer):
         layers : iterable of Layer
             Layers of this network, at any depth (inside a Residual, for
             example): see :meth:`walk`.
+        sequence_lengths : ndarray of int of shape (n_samples,), default=None
+            The length of each padded sequence of ``X``, for the recurrent
+            layers (None: every sequence is full length).
 
         Returns
         -------
@@ -254,7 +281,7 @@ class Sequential(Layer):
         observed = {layer: None for layer in layers}
         token = _OBSERVED.set(observed)
         try:
-            output = self.forward(X, training=False)
+            output = self.forward(X, training=False, sequence_lengths=sequence_lengths)
         finally:
             _OBSERVED.reset(token)
         missing = [layer for layer, value in observed.items() if value is None]
@@ -286,6 +313,8 @@ class Sequential(Layer):
             layer.sample_keys = None
         for layer in self.weighing_layers():
             layer.sample_weight = None
+        for layer in self.sequence_layers():
+            layer.sequence_lengths = None
 
     def squared_weight_norm(self):
         """Sum of the squared weights, the quantity the L2 penalty scales."""
