@@ -12,6 +12,7 @@ from .losses import LOSSES, OUTPUT_LOSS
 from .network import Sequential
 from .normalization import BatchNorm
 from .optimizers import SGD, Adam, minimize_lbfgs
+from .recurrent import GRU, LSTM, SimpleRNN
 from .residual import Residual
 
 __all__ = [
@@ -28,12 +29,15 @@ __all__ = [
     "Dense",
     "Dropout",
     "Flatten",
+    "GRU",
+    "LSTM",
     "Layer",
     "MaxPool2D",
     "RandomShift",
     "Reshape",
     "Residual",
     "Sequential",
+    "SimpleRNN",
     "default_initializer",
     "get_activation",
     "minimize_lbfgs",

@@ -6,6 +6,8 @@ from sklearn.datasets import load_iris
 
 from sknetviz import MLPVisualClassifier
 from sknetviz.nn import (
+    GRU,
+    LSTM,
     Activation,
     AvgPool2D,
     BatchNorm,
@@ -16,6 +18,7 @@ from sknetviz.nn import (
     MaxPool2D,
     Residual,
     Sequential,
+    SimpleRNN,
 )
 from sknetviz.nn.conv import RandomShift
 from sknetviz.nn.layers import Layer, Reshape
@@ -35,6 +38,14 @@ LAYERS = [
     (RandomShift(2), "RandomShift(max_shift=2)"),
     (BatchNorm(), "BatchNorm()"),
     (BatchNorm(momentum=0.01), "BatchNorm(momentum=0.01)"),
+    (SimpleRNN(8), "SimpleRNN(8)"),
+    (
+        SimpleRNN(4, activation="relu", return_sequences=True),
+        "SimpleRNN(4, activation='relu', return_sequences=True)",
+    ),
+    (LSTM(16), "LSTM(16)"),
+    (LSTM(4, return_sequences=True), "LSTM(4, return_sequences=True)"),
+    (GRU(5, init="he_uniform"), "GRU(5, init='he_uniform')"),
     (
         Residual([Dense(4), Activation("relu")]),
         "Residual([Dense(4), Activation('relu')])",
