@@ -410,6 +410,9 @@ class LSTM(_Recurrent):
             logistic_derivative(o, do, out=do)
             np.multiply(d_state, o, out=product)
             tanh_derivative(tanh_cells[t], product, out=product)
+            # Padding comes after a sequence's end, where nothing reads its
+            # cell: the cell's gradient there stays zero, and the carried
+            # state's gradient must not enter it.
             np.add(d_cell, product, out=d_cell, where=where)
             np.multiply(d_cell, g, out=di)
             logistic_derivative(i, di, out=di)
@@ -417,7 +420,7 @@ class LSTM(_Recurrent):
             tanh_derivative(g, dg, out=dg)
             np.multiply(d_cell, cells[t], out=df)
             logistic_derivative(f, df, out=df)
-            np.multiply(d_cell, f, out=d_cell, where=where)
+            d_cell *= f
             np.matmul(dz, self.U.T, out=d_previous)
             self._carry_back(dz, d_previous, d_state, masks, t)
             d_state, d_previous = d_previous, d_state

@@ -185,6 +185,7 @@ def test_appending_padding_changes_no_output_and_no_gradient(case, return_sequen
 def test_a_batch_of_mixed_lengths_equals_each_sequence_alone(case, return_sequences):
     X, upstream = _data(return_sequences=return_sequences)
     lengths = np.array([5, 2, 4])
+    X[1, 2:], X[2, 4:] = np.nan, np.inf  # whatever the padding holds
     layer = _layer(case, return_sequences)
     out, dX, grads = _train_step(layer, X, upstream, lengths)
     summed = [np.zeros_like(grad) for grad in grads]
@@ -322,3 +323,19 @@ def test_both_weights_are_weights_and_the_biases_biases():
     assert net.biases == [gru.b, gru.b_recurrent, dense.b]
     expected = sum(float((w**2).sum()) for w in (gru.W, gru.U, dense.W))
     assert net.squared_weight_norm() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("case", CELLS)
+def test_a_first_layer_skips_the_input_gradient_but_fills_its_grads(case):
+    X, upstream = _data(return_sequences=False)
+    layer = _layer(case, False)
+    _, _, expected = _train_step(layer, X, upstream, np.array([5, 2, 4]))
+    net = Sequential([layer])
+    net.initialize((T, F), np.random.default_rng(0), np.float64)
+    for param, reference in zip(net.params, _layer(case, False).params):
+        param[...] = reference
+    assert not layer.propagate_delta
+    net.forward(X, training=True, sequence_lengths=np.array([5, 2, 4]))
+    assert net.backward(upstream.copy()) is None
+    for grad, reference in zip(net.grads, expected):
+        assert_allclose(grad, reference, rtol=1e-14)
