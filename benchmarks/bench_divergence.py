@@ -57,8 +57,8 @@ def _run(X, y, **params):
     prepare = clf._prepare_split_and_hooks
 
     def with_recorder(*args):
-        X_train, Y_train, sw_train, hooks = prepare(*args)
-        return X_train, Y_train, sw_train, [recorder, *hooks]
+        *training_data, hooks = prepare(*args)
+        return *training_data, [recorder, *hooks]
 
     clf._prepare_split_and_hooks = with_recorder
     try:

@@ -320,7 +320,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             self._check_architecture(incremental)
         if incremental:
             self._first_partial_fit(y, classes)
-        X, Y, y = self._validate_input(X, y, incremental, reset=first_pass)
+        X, Y, y, lengths = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
             sample_weight = self._checked_sample_weight(sample_weight, X)
 
@@ -339,11 +339,11 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             self._set_fitted_attributes()
             return self
 
-        X_train, Y_train, sw_train, hooks = self._prepare_split_and_hooks(
-            X, Y, y, sample_weight
+        X_train, Y_train, sw_train, lengths_train, hooks = (
+            self._prepare_split_and_hooks(X, Y, y, sample_weight, lengths)
         )
         if self.solver == "lbfgs":
-            self._run_lbfgs(X_train, Y_train, sw_train, hooks)
+            self._run_lbfgs(X_train, Y_train, sw_train, hooks, lengths_train)
         else:
             if not incremental or state.optimizer is None:
                 state.optimizer = self._make_optimizer(state.network.params)
@@ -359,6 +359,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                 sample_weight=sw_train,
                 hooks=hooks,
                 clip_norm=self.clip_norm,
+                sequence_lengths=lengths_train,
             )
             if state.interrupted and incremental:
                 raise KeyboardInterrupt  # kept, and passed on (see _fit)
@@ -428,6 +429,9 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
     _y_numeric = False
 
     def _validate_input(self, X, y, incremental, reset):
+        """``(X, Y, y, lengths)``: the samples as the network takes them, the
+        encoded targets, y as validated, and the lengths of padded sequences
+        (None but for the recurrent estimators)."""
         X, y = validate_data(
             self,
             self._as_rows(X, reset=reset),
@@ -441,7 +445,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
         if sp.issparse(X):
             X = X.tocsr()  # batches are rows
         Y, y = self._encode_targets(X, y, incremental, first_pass=reset)
-        return X, Y, y
+        return X, Y, y, None
 
     def _initialize(self, X, Y, rng):
         n_outputs = Y.shape[1]
@@ -466,14 +470,29 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             verbose=self.verbose,
         )
 
-    def _prepare_split_and_hooks(self, X, Y, y, sample_weight):
+    def _prepare_split_and_hooks(self, X, Y, y, sample_weight, lengths=None):
         hooks = []
-        X_train, Y_train, sw_train = X, Y, sample_weight
+        X_train, Y_train, sw_train, lengths_train = X, Y, sample_weight, lengths
         if self.early_stopping and self.solver in _STOCHASTIC_SOLVERS:
-            X_train, X_val, Y_train, Y_val, sw_train, sw_val = self._validation_split(
-                X, Y, y, sample_weight
+            (
+                X_train,
+                X_val,
+                Y_train,
+                Y_val,
+                sw_train,
+                sw_val,
+                lengths_train,
+                lengths_val,
+            ) = self._validation_split(X, Y, y, sample_weight, lengths)
+            hooks.append(
+                Validation(
+                    X_val,
+                    Y_val,
+                    sw_val,
+                    score=self._score_outputs,
+                    sequence_lengths=lengths_val,
+                )
             )
-            hooks.append(Validation(X_val, Y_val, sw_val, score=self._score_outputs))
         stochastic = self.solver in _STOCHASTIC_SOLVERS
         # Dropout and augmentation make the epoch loss too jumpy for tol:
         # without a validation set, stopping watches the loss with them off.
@@ -489,6 +508,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                     Y_train,
                     sw_train,
                     batch_size=self._batch_size(X_train.shape[0]),
+                    sequence_lengths=lengths_train,
                 )
             )
         # Before History, which keeps the record as the hooks above left it.
@@ -513,9 +533,11 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             # Last: a printed line is an epoch finished, one that a Ctrl-C
             # from then on keeps.
             hooks.append(VerbosePrinter())
-        return X_train, Y_train, sw_train, hooks
+        return X_train, Y_train, sw_train, lengths_train, hooks
 
-    def _validation_split(self, X, Y, y, sample_weight):
+    def _validation_split(self, X, Y, y, sample_weight, lengths=None):
+        """The early-stopping split: training then validation parts of X, Y,
+        sample_weight and the lengths of padded sequences (None stays None)."""
         n_samples = X.shape[0]
         n_val = math.ceil(self.validation_fraction * n_samples)
         held_out = (
@@ -525,7 +547,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
         # A classifier's split is stratified by class, and the split's own
         # errors come first.
         stratify = self._stratify(Y, y)
-        arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+        arrays = [X, Y] + [a for a in (sample_weight, lengths) if a is not None]
         try:
             parts = train_test_split(
                 *arrays,
@@ -564,6 +586,9 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
         sw_train, sw_val = (
             (parts[4], parts[5]) if sample_weight is not None else (None, None)
         )
+        lengths_train, lengths_val = (
+            (parts[-2], parts[-1]) if lengths is not None else (None, None)
+        )
         if sample_weight is not None:
             for part, weights, use in (
                 ("validation", sw_val, "score the model on"),
@@ -577,7 +602,16 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                         "positive weight, change validation_fraction or "
                         "random_state, or set early_stopping=False."
                     )
-        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+        return (
+            X_train,
+            X_val,
+            Y_train,
+            Y_val,
+            sw_train,
+            sw_val,
+            lengths_train,
+            lengths_val,
+        )
 
     # The minibatch size that batch_size='auto' caps at (scikit-learn's 200).
     _auto_batch_size = 200
@@ -607,7 +641,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
         )
 
-    def _run_lbfgs(self, X, Y, sample_weight, hooks):
+    def _run_lbfgs(self, X, Y, sample_weight, hooks, lengths=None):
         result = run_lbfgs(
             self._state,
             X,
@@ -617,6 +651,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             tol=self.tol,
             sample_weight=sample_weight,
             hooks=hooks,
+            sequence_lengths=lengths,
         )
         if result.status != 0:
             message = result.message
@@ -661,6 +696,12 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
     def _forward_output(self, X):
         """The network's output for X, after the output activation."""
         check_is_fitted(self)
+        X, lengths = self._validate_for_prediction(X)
+        return self._state.objective.predict_proba(X, lengths)  # in chunks
+
+    def _validate_for_prediction(self, X):
+        """``(X, lengths)``: the samples as the network takes them, and the
+        lengths of padded sequences (None but for the recurrent estimators)."""
         X = validate_data(
             self,
             self._as_rows(X, reset=False),
@@ -668,7 +709,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        return self._state.objective.predict_proba(X)  # in chunks
+        return X, None
 
     def _as_rows(self, X, reset):
         """The samples as rows of features; estimators taking images override it."""

@@ -66,25 +66,33 @@ class Objective:
         self._output_function = get_activation(out_activation)[0]
         self._loss, self._output_delta = LOSSES[OUTPUT_LOSS[out_activation]]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, sequence_lengths=None):
         """Output probabilities at inference (dropout off).
 
         Large X goes through in chunks (:meth:`Sequential.rows_per_chunk`), so
         the hidden layers, or a CNN's sliding windows, of all of X never sit
-        in memory at once.
+        in memory at once. ``sequence_lengths`` (one per sample of padded
+        sequences, or None) is cut into the same chunks.
         """
         rows = self.network.rows_per_chunk(np.dtype(X.dtype).itemsize)
         if X.shape[0] <= rows:
-            return self._chunk_proba(X)
+            return self._chunk_proba(X, sequence_lengths)
         return np.concatenate(
             [
-                self._chunk_proba(X[start : start + rows])
+                self._chunk_proba(
+                    X[start : start + rows],
+                    None
+                    if sequence_lengths is None
+                    else sequence_lengths[start : start + rows],
+                )
                 for start in range(0, X.shape[0], rows)
             ]
         )
 
-    def _chunk_proba(self, X):
-        logits = self.network.forward(X, training=False)
+    def _chunk_proba(self, X, sequence_lengths=None):
+        logits = self.network.forward(
+            X, training=False, sequence_lengths=sequence_lengths
+        )
         # Inputs of absurd scale can overflow to inf - inf = nan in the logits;
         # clamping keeps every prediction a probability.
         np.nan_to_num(logits, copy=False)
@@ -100,18 +108,29 @@ class Objective:
             return 0.0
         return 0.5 * self.alpha * self.network.squared_weight_norm() / weight_sum
 
-    def loss_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
+    def loss_and_gradients(
+        self, X, Y, sample_weight=None, sample_keys=None, sequence_lengths=None
+    ):
         """Forward and backward on a batch: fill the grads, return the loss."""
         data_loss, penalty = self.loss_terms_and_gradients(
-            X, Y, sample_weight, sample_keys
+            X, Y, sample_weight, sample_keys, sequence_lengths
         )
         return data_loss + penalty
 
-    def loss_terms_and_gradients(self, X, Y, sample_weight=None, sample_keys=None):
+    def loss_terms_and_gradients(
+        self, X, Y, sample_weight=None, sample_keys=None, sequence_lengths=None
+    ):
         """Forward and backward on a batch: fill the grads, return the loss's
-        two terms, the data loss and the L2 penalty (0.0 without ``alpha``)."""
+        two terms, the data loss and the L2 penalty (0.0 without ``alpha``).
+
+        ``sequence_lengths`` (the batch's, for padded sequences) goes to the
+        recurrent layers, as :meth:`Sequential.forward` describes."""
         logits = self.network.forward(
-            X, training=True, sample_keys=sample_keys, sample_weight=sample_weight
+            X,
+            training=True,
+            sample_keys=sample_keys,
+            sample_weight=sample_weight,
+            sequence_lengths=sequence_lengths,
         )
         P = self._output_function(logits, out=logits)
         data_loss = self._loss(Y, P, sample_weight)
@@ -523,7 +542,17 @@ def clip_global_norm(grads, clip_norm):
 
 
 def _run_epoch(
-    state, X, Y, batch_size, shuffle, rng, sample_weight, keys, hooks, clip_norm
+    state,
+    X,
+    Y,
+    batch_size,
+    shuffle,
+    rng,
+    sample_weight,
+    keys,
+    hooks,
+    clip_norm,
+    sequence_lengths=None,
 ):
     """One pass over the data in minibatches, then the epoch's record and hooks.
 
@@ -549,8 +578,9 @@ def _run_epoch(
         if sw_batch is not None and not sw_batch.sum() > 0:
             continue
         keys_batch = None if keys is None else keys[batch]
+        lengths_batch = None if sequence_lengths is None else sequence_lengths[batch]
         batch_data_loss, batch_penalty = objective.loss_terms_and_gradients(
-            X[batch], Y[batch], sw_batch, keys_batch
+            X[batch], Y[batch], sw_batch, keys_batch, lengths_batch
         )
         batch_loss = batch_data_loss + batch_penalty
         if not math.isfinite(batch_loss):
@@ -640,6 +670,7 @@ def run_epochs(
     sample_weight=None,
     hooks=(),
     clip_norm=None,
+    sequence_lengths=None,
 ):
     """Train ``state.network`` for up to ``n_epochs`` epochs of minibatches.
 
@@ -667,6 +698,9 @@ def run_epochs(
     clip_norm : float, default=None
         Clip each step's gradient to this global norm (see
         :func:`clip_global_norm`); the record's 'clipped' counts the steps.
+    sequence_lengths : ndarray of int of shape (n_samples,), default=None
+        The length of each padded sequence of ``X`` (None: all full length),
+        cut into batches as the samples are, for the recurrent layers.
 
     Returns
     -------
@@ -702,6 +736,7 @@ def run_epochs(
                 keys,
                 hooks,
                 clip_norm,
+                sequence_lengths,
             )
         except DivergenceError as error:
             if not epoch or not _keep_best_epoch_of_diverged_run(state, hooks, error):
@@ -723,11 +758,23 @@ def run_epochs(
 
 
 @np.errstate(over="ignore", invalid="ignore")
-def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=()):
+def run_lbfgs(
+    state,
+    X,
+    Y,
+    *,
+    max_iter,
+    max_fun,
+    tol,
+    sample_weight=None,
+    hooks=(),
+    sequence_lengths=None,
+):
     """Train ``state.network`` on the full batch with L-BFGS.
 
     Each L-BFGS iteration counts as an epoch for the hooks and the history;
     its 'learning_rate' is None, as L-BFGS chooses its own steps.
+    ``sequence_lengths`` is as in :func:`run_epochs`.
 
     Returns
     -------
@@ -743,7 +790,9 @@ def run_lbfgs(state, X, Y, *, max_iter, max_fun, tol, sample_weight=None, hooks=
     last_data_loss = [math.nan]
 
     def loss_and_grads():
-        data_loss, penalty = objective.loss_terms_and_gradients(X, Y, sample_weight)
+        data_loss, penalty = objective.loss_terms_and_gradients(
+            X, Y, sample_weight, sequence_lengths=sequence_lengths
+        )
         loss = data_loss + penalty
         if not math.isfinite(loss):
             raise _diverged(state, f"the loss became {loss}", non_finite=True)
@@ -801,15 +850,17 @@ class Validation(Hook):
 
     'val_loss' is the unregularised loss; 'val_score' is ``score(Y, P,
     sample_weight)`` of the outputs ``P``: a classifier's accuracy, a
-    regressor's R².
+    regressor's R². ``sequence_lengths`` are those of padded sequences in
+    ``X``, or None.
     """
 
-    def __init__(self, X, Y, sample_weight=None, *, score):
+    def __init__(self, X, Y, sample_weight=None, *, score, sequence_lengths=None):
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.score = score
+        self.sequence_lengths = sequence_lengths
 
     def on_epoch_end(self, state):
-        P = state.objective.predict_proba(self.X)
+        P = state.objective.predict_proba(self.X, self.sequence_lengths)
         state.record["val_loss"] = state.objective.data_loss(
             self.Y, P, self.sample_weight
         )
@@ -833,12 +884,13 @@ class NoiseFreeLoss(Hook):
     is measured on at most ``max_samples`` training samples, evenly spaced
     and the same every epoch, so that it costs little beside the epoch (one
     inference pass over 2048 samples) however large the data; evenly spaced,
-    they cover data sorted by class or by source.
+    they cover data sorted by class or by source. ``sequence_lengths`` are
+    those of padded sequences in ``X``, or None.
     """
 
     max_samples = 2048
 
-    def __init__(self, X, Y, sample_weight=None, *, batch_size):
+    def __init__(self, X, Y, sample_weight=None, *, batch_size, sequence_lengths=None):
         n_samples = X.shape[0]
         total = n_samples if sample_weight is None else float(sample_weight.sum())
         # The L2 term as the epoch's 'loss' carries it: per batch, divided by
@@ -849,10 +901,13 @@ class NoiseFreeLoss(Hook):
             rows = slice(None)  # the spaced rows weigh nothing: use them all
         self.X, self.Y = X[rows], Y[rows]
         self.sample_weight = None if sample_weight is None else sample_weight[rows]
+        self.sequence_lengths = (
+            None if sequence_lengths is None else sequence_lengths[rows]
+        )
 
     def on_epoch_end(self, state):
         objective = state.objective
-        P = objective.predict_proba(self.X)
+        P = objective.predict_proba(self.X, self.sequence_lengths)
         state.record["clean_loss"] = objective.data_loss(
             self.Y, P, self.sample_weight
         ) + objective.penalty(self.batch_weight)
