@@ -3,6 +3,7 @@
 from ._cnn import SimpleCNNClassifier
 from ._mlp import MLPVisualClassifier, MLPVisualRegressor
 from ._neuralnet import NeuralNetClassifier, NeuralNetRegressor
+from ._rnn import RNNClassifier
 from ._training import DivergenceError
 
 __version__ = "0.1.0.dev0"
@@ -13,6 +14,7 @@ __all__ = [
     "MLPVisualRegressor",
     "NeuralNetClassifier",
     "NeuralNetRegressor",
+    "RNNClassifier",
     "SimpleCNNClassifier",
     "__version__",
 ]

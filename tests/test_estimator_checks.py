@@ -7,6 +7,7 @@ from sknetviz import (
     MLPVisualRegressor,
     NeuralNetClassifier,
     NeuralNetRegressor,
+    RNNClassifier,
 )
 from sknetviz.nn import Activation, BatchNorm, Dense, Dropout, Residual
 
@@ -35,6 +36,15 @@ ESTIMATORS = [
     ),
     MLPVisualClassifier(max_iter=100),
     MLPVisualClassifier(hidden_layer_sizes=(20, 10), dropout=0.2, max_iter=100),
+    RNNClassifier(units=(8,), learning_rate_init=0.003, max_iter=100),
+    RNNClassifier(
+        "gru",
+        units=(4, 4),
+        hidden_layer_sizes=(8,),
+        dropout=0.1,
+        learning_rate_init=0.02,
+        max_iter=50,
+    ),
 ]
 
 
