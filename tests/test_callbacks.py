@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sknetviz import MLPVisualClassifier, SimpleCNNClassifier
+from sknetviz import MLPVisualClassifier, RNNClassifier, SimpleCNNClassifier
 from sknetviz._callbacks import SKLEARN_HAS_CALLBACKS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -23,11 +23,18 @@ def _estimators():
     return [
         MLPVisualClassifier((16,), max_iter=6, random_state=0),
         SimpleCNNClassifier(filters=(4,), max_iter=4, random_state=0),
+        RNNClassifier(
+            units=(8,),
+            sequence_shape=(8, 8),
+            learning_rate_init=0.01,
+            max_iter=4,
+            random_state=0,
+        ),
     ]
 
 
 @pytest.mark.skipif(SKLEARN_HAS_CALLBACKS, reason="scikit-learn >= 1.9 has callbacks")
-@pytest.mark.parametrize("estimator", _estimators(), ids=["mlp", "cnn"])
+@pytest.mark.parametrize("estimator", _estimators(), ids=["mlp", "cnn", "rnn"])
 def test_without_sklearn_callbacks_the_estimators_train_as_before(estimator, digits):
     X, y = digits
     assert not hasattr(estimator, "set_callbacks")
@@ -52,7 +59,7 @@ def _epoch_rows(log, estimator_name):
 
 
 @needs_callbacks
-@pytest.mark.parametrize("estimator", _estimators(), ids=["mlp", "cnn"])
+@pytest.mark.parametrize("estimator", _estimators(), ids=["mlp", "cnn", "rnn"])
 def test_scoring_monitor_scores_every_epoch(estimator, digits):
     X, y = digits
     monitor = ScoringMonitor(scoring="accuracy")

@@ -17,6 +17,7 @@ from sknetviz import (
     MLPVisualClassifier,
     MLPVisualRegressor,
     NeuralNetClassifier,
+    RNNClassifier,
     SimpleCNNClassifier,
 )
 from sknetviz.io import UntrustedTypeError, dump, load
@@ -39,6 +40,10 @@ def _make(name):
     if name == "batch-norm-residual":
         return MLPVisualClassifier(
             (16, 16), batch_norm=True, residual=True, max_iter=5, random_state=0
+        )
+    if name == "rnn":
+        return RNNClassifier(
+            "gru", units=(8,), sequence_shape=(8, 8), max_iter=3, random_state=0
         )
     if name == "regressor":
         return MLPVisualRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
@@ -64,7 +69,15 @@ def _outputs(estimator, X):
 
 @pytest.mark.parametrize(
     "name",
-    ["mlp", "cnn", "pipeline", "batch-norm-residual", "regressor", "neuralnet"],
+    [
+        "mlp",
+        "cnn",
+        "pipeline",
+        "batch-norm-residual",
+        "regressor",
+        "neuralnet",
+        "rnn",
+    ],
 )
 def test_dump_and_load_round_trip(name, digits, tmp_path):
     X, y = digits
