@@ -87,8 +87,8 @@ class RNNClassifier(HiddenStackMixin, NetClassifierMixin, BaseNet):
         step's gradient explodes; one such step can throw the weights far
         away (Pascanu et al., 2013). 5.0 is the threshold of Sutskever et
         al. (2014) for LSTMs: it leaves ordinary steps alone (on digits read
-        row by row their gradients' norms stay below 1.5) and caps the
-        explosions only. None turns clipping off. ``history_`` counts the
+        row by row, each layer's gradient norm averages below 2 per epoch)
+        and caps the explosions only. None turns clipping off. ``history_`` counts the
         clipped steps of each epoch under 'clipped'. L-BFGS does not clip.
     solver, batch_size, learning_rate, learning_rate_init, power_t, \
 max_iter, shuffle, random_state, tol, verbose, warm_start, momentum, \
