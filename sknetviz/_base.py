@@ -512,7 +512,7 @@ class BaseNet(CallbackSupportMixin, BaseEstimator):
                 )
             )
         # Before History, which keeps the record as the hooks above left it.
-        hooks.append(Diagnostics(X_train))
+        hooks.append(Diagnostics(X_train, sequence_lengths=lengths_train))
         hooks.append(History())
         if stochastic:
             self._monitor.monitored = "clean_loss" if noisy else "loss"

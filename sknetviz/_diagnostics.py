@@ -152,11 +152,16 @@ class Diagnostics(Hook):
         spread over data sorted by class or by source.
     max_samples : int, default=512
         The most rows the probe holds.
+    sequence_lengths : ndarray of int of shape (n_samples,), default=None
+        The real lengths of padded sequences in ``X``, which the recurrent
+        layers mask by; None when every sequence is full length.
 
     Attributes
     ----------
     probe : ndarray or CSR matrix of shape (n_probe, ...)
         The probe rows, ``n_probe <= max_samples``.
+    probe_lengths : ndarray of int of shape (n_probe,) or None
+        The probe rows' sequence lengths.
 
     Notes
     -----
@@ -240,7 +245,7 @@ class Diagnostics(Hook):
     True
     """
 
-    def __init__(self, X, max_samples=512):
+    def __init__(self, X, max_samples=512, sequence_lengths=None):
         if (
             not isinstance(max_samples, numbers.Integral)
             or isinstance(max_samples, bool)
@@ -252,6 +257,10 @@ class Diagnostics(Hook):
         self.max_samples = int(max_samples)
         rows = slice(None, None, math.ceil(X.shape[0] / self.max_samples))
         self.probe = X[rows].copy()  # a copy: no view keeps all of X alive
+        # Padded sequences' real lengths, for the recurrent layers' masks.
+        self.probe_lengths = (
+            None if sequence_lengths is None else np.asarray(sequence_lengths)[rows]
+        )
         self._start = []
         self._start_norms = []
         self._borrowed = False  # whether _start is a snapshot's, to read only
@@ -343,7 +352,9 @@ class Diagnostics(Hook):
         # activation, beside the pass's own, stay within a batch's memory.
         rows = min(network.rows_per_chunk(np.dtype(probe.dtype).itemsize), 64)
         for start in range(0, probe.shape[0], rows):
-            _, outputs = network.observe(probe[start : start + rows], layers)
+            chunk = slice(start, start + rows)
+            lengths = None if self.probe_lengths is None else self.probe_lengths[chunk]
+            _, outputs = network.observe(probe[chunk], layers, sequence_lengths=lengths)
             for layer, tally in zip(layers, tallies):
                 tally.add(outputs[layer])
         return [tally.share() for tally in tallies]

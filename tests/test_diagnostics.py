@@ -20,6 +20,7 @@ from sknetviz._training import (
 )
 from sknetviz.nn import (
     ACTIVATIONS,
+    LSTM,
     Activation,
     Adam,
     Conv2D,
@@ -341,3 +342,29 @@ def test_update_ratios_read_from_the_rollback_snapshots_are_exact():
         np.testing.assert_allclose(
             two.history_[-1]["update_ratio"], ratios(before, two.coefs_)
         )
+
+
+def test_saturation_of_padded_sequences_reads_only_their_real_steps():
+    """The probe's sequence lengths reach the recurrent layers' masks: what
+    the padding holds cannot change the saturation measured after them."""
+    network = Sequential([LSTM(3), Dense(6, activation="tanh"), Dense(2)])
+    network.initialize((5, 2), np.random.default_rng(0), np.float64)
+    network.layers[1].W *= 8  # tanh units near the edge: saturation to measure
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 5, 2))
+    lengths = rng.integers(1, 6, size=40)
+    padded = np.where(np.arange(5)[None, :, None] < lengths[:, None, None], X, 0.0)
+    loud = np.where(np.arange(5)[None, :, None] < lengths[:, None, None], X, 50.0)
+    state = TrainingState(network, objective=None, optimizer=None)
+
+    def saturation(data, sequence_lengths):
+        hook = Diagnostics(data, sequence_lengths=sequence_lengths)
+        hook.on_train_begin(state)
+        hook.on_epoch_begin(state)
+        hook.on_epoch_end(state)
+        return state.record["saturation"]
+
+    masked = saturation(loud, lengths)
+    assert 0 < masked[0] < 1
+    assert masked == saturation(padded, lengths)
+    assert masked != saturation(loud, None)
