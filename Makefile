@@ -80,6 +80,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_plots.py
 	$(BIN)/python benchmarks/bench_cnn.py
 	$(BIN)/python benchmarks/bench_landscape.py
+	$(BIN)/python benchmarks/bench_rnn.py
 
 # Accuracy on load_digits, 5-fold, beside scikit-learn's MLPClassifier: the
 # figures README and docs/cnn.md quote (minutes: the CNN's five fits dominate).

@@ -36,9 +36,8 @@ Threads
     ``torch.set_num_threads`` is set to the thread count of numpy's BLAS
     (printed, with every thread pool threadpoolctl sees), so both libraries
     may use the same cores. What each does with them is its own business:
-    PyTorch runs small products on one thread (its parallel grain size), and
-    sknetviz's recurrent layers run their per-step products, too small to
-    share, on one BLAS thread, and the products over all steps on all.
+    sknetviz's recurrent layers run a pass whose per-step products are small
+    (as LSTM(64) at batch 64) on one BLAS thread, larger layers on all.
 
 What is timed (seconds per epoch)
     For each library, cell and repeat: a fresh model is trained for 1 warm-up
