@@ -86,6 +86,7 @@ bench: $(VENV)/.installed
 # figures README and docs/cnn.md quote (minutes: the CNN's five fits dominate).
 accuracy: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_accuracy.py
+	$(BIN)/python benchmarks/bench_rnn_accuracy.py
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) build *.egg-info docs/_build docs/auto_examples docs/generated sknetviz-tour sknetviz-demo
