@@ -213,11 +213,23 @@ def measure_memory_of_all(script, libraries, *flags):
     return memory
 
 
-def time_torch_epochs(model, X_t, y_t, *, batch_size, learning_rate, epochs, generator):
+def time_torch_epochs(
+    model,
+    X_t,
+    y_t,
+    *,
+    batch_size,
+    learning_rate,
+    epochs,
+    generator,
+    clip_norm=None,
+):
     """Train a torch ``model`` with Adam and cross-entropy on shuffled minibatches.
 
     One untimed warm-up epoch, then ``epochs`` timed ones; each batch's
-    ``loss.item()`` is read, as sknetviz computes each batch's loss. Returns
+    ``loss.item()`` is read, as sknetviz computes each batch's loss. With
+    ``clip_norm``, every step's gradient is clipped to that global norm
+    (``clip_grad_norm_``), as sknetviz's ``clip_norm`` does. Returns
     (seconds per timed epoch, mean loss of the last epoch).
     """
     import time
@@ -238,6 +250,8 @@ def time_torch_epochs(model, X_t, y_t, *, batch_size, learning_rate, epochs, gen
             optimizer.zero_grad(set_to_none=True)
             loss = loss_function(model(X_t[batch]), y_t[batch])
             loss.backward()
+            if clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
             optimizer.step()
             total += loss.item() * batch.shape[0]
         return total / n_samples

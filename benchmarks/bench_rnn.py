@@ -81,6 +81,7 @@ from _common import (
     measure_memory_of_all,
     numpy_blas_threads,
     time_interleaved,
+    time_torch_epochs,
     torch_available,
     verdict,
 )
@@ -182,39 +183,20 @@ def _torch_model(cell):
 
 
 def _train_torch(cell, X, y, epochs, seed):
-    """As ``_common.time_torch_epochs``, with the gradient clipped every step."""
+    """``_common.time_torch_epochs`` with the gradient clipped every step."""
     import torch
-    from torch import nn
 
     torch.manual_seed(seed)
-    generator = torch.Generator().manual_seed(seed)
-    X_t = torch.from_numpy(X)
-    y_t = torch.from_numpy(y.astype(np.int64))
-    model = _torch_model(cell)
-    model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
-    loss_function = nn.CrossEntropyLoss()
-    n_samples = X_t.shape[0]
-
-    def epoch():
-        order = torch.randperm(n_samples, generator=generator)
-        total = 0.0
-        for start in range(0, n_samples, BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_function(model(X_t[batch]), y_t[batch])
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)
-            optimizer.step()
-            total += loss.item() * batch.shape[0]
-        return total / n_samples
-
-    epoch()  # the untimed warm-up epoch
-    started = time.perf_counter()
-    for _ in range(epochs):
-        loss = epoch()
-    seconds = time.perf_counter() - started
-    return seconds / epochs, loss
+    return time_torch_epochs(
+        _torch_model(cell),
+        torch.from_numpy(X),
+        torch.from_numpy(y.astype(np.int64)),
+        batch_size=BATCH_SIZE,
+        learning_rate=LEARNING_RATE,
+        epochs=epochs,
+        generator=torch.Generator().manual_seed(seed),
+        clip_norm=CLIP_NORM,
+    )
 
 
 def train(name, X, y, epochs, seed):
