@@ -8,10 +8,10 @@ from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
-from threadpoolctl import threadpool_limits
 
 from .._training import DivergenceError
 from ..nn import LOSSES, OUTPUT_LOSS
+from ..nn._threads import one_blas_thread
 from ._adapters import final_estimator, incremental_step, network_view
 from ._style import (
     EDGE_COLOR,
@@ -195,16 +195,6 @@ def _targets(view, y):
     if view.out_activation == "logistic":
         return (y == view.classes[-1]).astype(float)[:, np.newaxis]
     return (y[:, np.newaxis] == view.classes[np.newaxis, :]).astype(float)
-
-
-def one_blas_thread():
-    """A context in which NumPy's BLAS runs on one thread.
-
-    Every grid point is one pass over a few hundred rows: products too small
-    for BLAS's threads to pay for waking. On two busy cores one thread ran
-    the digits CNN's pass 10 times and a 2-16-16-1 MLP's 4 times faster.
-    """
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 class _Loss:

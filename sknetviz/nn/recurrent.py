@@ -13,12 +13,11 @@ unchanged, so padding never changes an output or a gradient.
 """
 
 import contextlib
-import functools
 
 import numpy as np
 from scipy.special import expit
-from threadpoolctl import ThreadpoolController
 
+from ._threads import one_blas_thread
 from .activations import get_activation, logistic_derivative, tanh_derivative
 from .initializers import INITIALIZERS
 from .layers import Layer, column_sums
@@ -33,19 +32,12 @@ from .layers import Layer, column_sums
 _SHARED_STEP_PRODUCT = 2**24
 
 
-@functools.cache
-def _blas_pools():
-    """The thread pools of the loaded BLAS, inspected once: a fresh
-    inspection takes a millisecond, a tenth of a batch's steps."""
-    return ThreadpoolController()
-
-
 def _pass_threads(n, units, width):
     """A context for a forward or backward pass: one BLAS thread if its
     per-step products are small (see ``_SHARED_STEP_PRODUCT``), else as it is."""
     if n * units * width >= _SHARED_STEP_PRODUCT:
         return contextlib.nullcontext()
-    return _blas_pools().limit(limits=1, user_api="blas")
+    return one_blas_thread()
 
 
 class _Recurrent(Layer):
