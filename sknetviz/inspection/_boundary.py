@@ -18,7 +18,6 @@ from ._grid import (
     plane_labels,
 )
 from ._style import (
-    CLASS_COLORS,
     FONT_SIZES,
     MUTED,
     PAPER,
@@ -33,9 +32,6 @@ from ._style import (
     styled,
     symmetric_limit,
 )
-
-# Kept for code that imported the palette from here before the style module.
-PETROFF_10 = list(CLASS_COLORS)
 
 PLOT_METHODS = ("contourf", "contour", "pcolormesh")
 
@@ -303,12 +299,10 @@ class DecisionBoundaryDisplay:
         styled_binary = "cmap" not in kwargs and "colors" not in kwargs
         if self.n_classes == 2 and styled_binary:
             binary_colors = class_colors(2)
-            strength = 1.0 if plot_method == "contour" else TINT
-            kwargs["cmap"] = binary_tint_cmap(binary_colors)
-            if strength == 1.0:
-                kwargs["cmap"] = mpl.colors.LinearSegmentedColormap.from_list(
-                    "binary", [binary_colors[0], PAPER, binary_colors[1]]
-                )
+            # Lines need the colours themselves; filled regions, pale tints.
+            kwargs["cmap"] = binary_tint_cmap(
+                binary_colors, strength=1.0 if plot_method == "contour" else TINT
+            )
             if not {"levels", "norm", "vmin", "vmax"} & set(kwargs):
                 kwargs.update(self._binary_scale(plot_method))
         else:

@@ -229,7 +229,7 @@ def register_colormaps():
         mpl.colormaps.register(binary_tint_cmap(CLASS_COLORS[:2], BINARY_TINT_CMAP))
 
 
-def binary_tint_cmap(colors, name="binary_tint"):
+def binary_tint_cmap(colors, name="binary_tint", strength=TINT):
     """Region map of a two-class problem: tint of the first class at 0, white
     in the middle (the boundary), tint of the second at 1.
 
@@ -237,6 +237,9 @@ def binary_tint_cmap(colors, name="binary_tint"):
     ----------
     colors : sequence of two matplotlib colours
     name : str, default='binary_tint'
+    strength : float, default=TINT
+        How much of each class colour the ends show over white (1 for the
+        colours themselves, as contour lines need).
 
     Returns
     -------
@@ -245,7 +248,9 @@ def binary_tint_cmap(colors, name="binary_tint"):
     from matplotlib.colors import LinearSegmentedColormap
 
     return LinearSegmentedColormap.from_list(
-        name, [tint(colors[0]), (1.0, 1.0, 1.0, 1.0), tint(colors[1])], N=257
+        name,
+        [tint(colors[0], strength), (1.0, 1.0, 1.0, 1.0), tint(colors[1], strength)],
+        N=257,
     )
 
 
